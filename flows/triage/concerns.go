@@ -1,0 +1,122 @@
+package triage
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// cue is a phrase that points at a concern area, with how strongly.
+type cue struct {
+	area   Area
+	weight int
+	re     *regexp.Regexp
+}
+
+func cues(area Area, weight int, words ...string) cue {
+	return cue{area: area, weight: weight, re: regexp.MustCompile(`\b(?:` + macros.Replace(strings.Join(words, "|")) + `)\b`)}
+}
+
+var compiledCues = sync.OnceValue(func() []cue {
+	list := []cue{
+		// Workplace: position, reward and punishment, the power to fire.
+		cues(AreaWorkplace, 4, `boss|bosses|manager|managers|supervisor|supervisors|employer|ceo|director|team lead|team leader|line manager|shift lead|foreman|head chef|my lead|the owner|store owner|hr|human resources|coworker|coworkers|co worker|co workers|colleague|colleagues|workplace|at work|my job|my office|the office|fired|fire me|firing|sacked|laid off|promotion|promoted|demoted|raise|payroll|paycheck|timesheet|timesheets|overtime|performance review|probation period|internship|intern|my shifts|shifts|clock in|clocked in|clock out|unpaid|wage|wages|salary|new hire|onboarding|contractor|union rep|work schedule|the job|job interview|workmates|staff meeting|my team|our team|the team`),
+		cues(AreaWorkplace, 4, `written up|write up|write ups|wrote me up|sick day|sick days|sick leave|pto|vacation days|principal|new hires|my desk|senior partner|partners at (?:the|my) firm|the firm|law firm|my shift|the shift|night shift|day shift|my boss|my manager|the manager|the boss|management|my employer|my company|the company|quit my job|job offer|resign|resignation|notice period|training costs|laid me off|let me go|walked me out|fired me|my contract|contract ends|performance|kpi|kpis|targets|quota|commission|tips|the kitchen|the warehouse|on the floor|the store manager|head office|corporate|at the hospital where i work|where i work|my workplace|the workplace|coworker s|the director|the partner|senior staff|residency|the clinic|the lab|my pi|supervisor s|trainee|apprentice|apprenticeship|gig|uber|doordash|delivery app|the app deactivated|timesheets?|clocking|rota|roster`),
+		cues(AreaWorkplace, 2, `work|working|job|office|shift|paid|pay|clients|client|customers|customer|company|business|restaurant|store|warehouse|retail|meeting|meetings|project|deadline|schedule|hired|contract|career|professional|emails|slack`),
+		// Family: parents' power over children, siblings, in-laws, money and approval.
+		cues(AreaFamily, 4, `mom|dad|mother|father|moms|dads|parents|parent|stepdad|stepmom|stepfather|stepmother|step dad|step mom|stepparent|sister|brother|sisters|brothers|sibling|siblings|uncle|aunt|auntie|cousin|cousins|grandma|grandpa|grandmother|grandfather|grandparents|in law|in laws|mother in law|father in law|sister in law|brother in law|my family|our family|his family|her family|family|relatives|niece|nephew|guardian|foster|stepsister|stepbrother|half brother|half sister|my son|my daughter|my kids|my children|my folks|household`),
+		cues(AreaFamily, 5, `husband family|wife family|husbands family|wifes family|his mother|her mother|his mom|her mom|his parents|her parents|his dad|her dad|his sister|her sister|his brother|her brother|mother in law|father in law|in laws`),
+		cues(AreaFamily, 3, `son|daughter|kid|kids|child|children|baby|toddler|twin|stepson|stepdaughter|nana|grandkids|grandson|granddaughter|eldest|youngest|middle child|only child|favorite child|golden child|black sheep|the family|family group chat|family dinner|family business`),
+		cues(AreaFamily, 2, `home|at home|holidays|holiday|thanksgiving|christmas dinner|allowance|curfew|grounded|inheritance|my room|my house`),
+		// Romantic relationships: money, affection, decisions.
+		cues(AreaRelationship, 4, `boyfriend|girlfriend|partner|husband|wife|spouse|fiance|fiancee|my ex|ex boyfriend|ex girlfriend|ex husband|ex wife|dating|relationship|marriage|married|divorce|divorced|separated|broke up|break up|breaking up|breakup|my man|my girl|hubby|significant other|we have been together|been together|our wedding|engaged|cheated|cheating|affair|situationship|talking stage|the guy i am seeing|the girl i am seeing|the man i am seeing|the woman i am seeing|i am seeing`),
+		cues(AreaRelationship, 3, `when we fight|we fight|we argue|our fights|our arguments|every argument|win (?:every|the|an) argument|arguments|breadwinner|final say|too sensitive|gaslight|gaslights|gaslighting|no one else would (?:ever )?(?:want|love) me|nobody else would (?:ever )?(?:want|love) me|likes me|like her|like him|more than she|more than he|my friends apart|my friends|who i see|who i talk to|who i can see|where i go|wont tell me where|leaves for the whole night|married \d+ years|together \d+ years|\d+ years together|move in|moving in|propose|proposal|wedding|honeymoon|in love with|ghosted|ghosting|blocked me|dumped|left me for|left me|cheat|cheats|my past|silent treatment|walk on eggshells|walking on eggshells|controls? (?:every dollar|the money|my money|our money)|allowance from him|allowance from her|he decides|she decides|he always|she always|he never|she never|he says|she says|he makes me|she makes me|he wont|she wont|he calls me|she calls me|he told me|she told me|he thinks|she thinks`),
+		cues(AreaRelationship, 3, `loves me|love him|love her|in love|he loves|she loves|checks my phone|check my phone|goes through my phone|our money|joint account|date|dates|romantic|romance|jealous|jealousy|texts me|he says he loves|she says she loves|my bf|my gf|we live together|moved in together|our apartment|our kids|anniversary|kiss|sex life|intimacy`),
+		// Oppression: prejudice reduces power; skin colour, identity, gender, belief.
+		cues(AreaOppression, 5, `racist|racism|racial|race|racially|discriminated|discrimination|discriminate|discriminating|prejudice|prejudiced|bigot|bigoted|bigotry|sexist|sexism|misogyny|misogynist|misogynistic|homophobic|homophobia|transphobic|transphobia|islamophobia|antisemitic|antisemitism|xenophobic|xenophobia|ableist|ableism|slur|slurs|n word|profiling|profiled|stereotype|stereotypes|stereotyping|hate crime|privilege|marginalized|oppressed|oppression|minority|minorities|skin color|skin colour|my skin|the color of my skin|people like us|people like me|people like you|because i am (?:black|gay|trans|a woman|muslim|jewish|asian|disabled|latina|latino|hispanic|queer|lesbian|bi|an immigrant|deaf|blind|autistic|indigenous|native|nonbinary|fat|old|poor)|because of my (?:race|skin|color|colour|accent|name|religion|hijab|turban|gender|sexuality|disability|wheelchair|age|weight|hair|culture|ethnicity|identity|pronouns|faith|background|orientation)|equal pay|paid less than|less than the men|less than men|than the white|white guy|white people|white coworkers|white colleagues|the men|male coworkers|male colleagues|the guys get|glass ceiling|police|cops|cop|officers|stopped and searched|stop and search|pulled over|followed (?:me )?around|follows me around|security follows|clutch (?:her|their) (?:purse|bag)|called me a terrorist|go back to (?:your|my) country|where i am really from|my accent|my hijab|my turban|my religion|deadname|deadnamed|misgender|misgendered|my pronouns|wheelchair|disability|disabled|accessible|accessibility|landlord (?:said|says|wont|will not|refused)|refused (?:an|the|my) (?:apartment|flat|lease|service|house)|rent to|would not rent|wont rent|doesnt rent|does not rent`),
+		cues(AreaOppression, 4, `my name|my last name|my surname|mispronounc\S*|headscarf|niqab|burqa|kippah|yarmulke|the nanny|the help|the cleaner|go back where|where you came from|where i came from|where i am from|where i m really from|really from|white friends|white kids|white students|the white|other boys|other kids|other girls|airport security|at capacity|bouncer|built for|like criminals|moved here from|from syria|from (?:mexico|nigeria|india|pakistan|somalia|afghanistan|iraq|iran|china|the philippines|guatemala|haiti|ukraine)|my age|too old|more energy|over 50|over 60|younger candidates|younger people|culture fit|overqualified|he is a man|she is a woman|because he is a man|only difference is|which one of you is the man|because of who i am|for who i am|my kind|our kind|your kind|those people|you people|people of color|poc|bipoc|the only (?:black|brown|asian|woman|girl|gay|trans|muslim|disabled)|speak english|my english|mock my accent|made fun of my accent|stares|staring|comments about|held my bag|searched my bag|random check|random search|followed by security|security guard|shop owner|store clerk`),
+		cues(AreaOppression, 3, `black|asian|latino|latina|hispanic|muslim|jewish|sikh|hindu|immigrant|immigrants|refugee|gay|lesbian|queer|trans|transgender|nonbinary|non binary|lgbt|lgbtq|bisexual|indigenous|native|brown|arab|mexican|chinese|ethnic|ethnicity|religion|religious|mosque|synagogue|gender|sexuality|autistic|autism|deaf|blind|neurodivergent|immigration|accent|criminals|thug|singled out|treated differently|dangerous`),
+		cues(AreaOppression, 1, `church|neighborhood|neighbourhood|community|woman|women|female|male|men|criminal|harassed by|unfairly|assume|assumes|assumed|apartment|landlord|housing|visa|dress code|hair|stores|store`),
+	}
+	slices.SortStableFunc(list, func(a, b cue) int { return b.weight - a.weight })
+	return list
+})
+
+// concerns ranks the areas the message is about, most likely first.
+func (m *message) concerns() []Area {
+	type score struct {
+		area  Area
+		total int
+		first int
+	}
+	scores := map[Area]*score{}
+	text := m.full
+	// Stronger cues claim their words first, so "my job" is not counted again as "job".
+	var taken [][2]int
+	overlaps := func(a, b int) bool {
+		for _, t := range taken {
+			if a < t[1] && t[0] < b {
+				return true
+			}
+		}
+		return false
+	}
+	for _, cu := range compiledCues() {
+		n := 0
+		for _, loc := range cu.re.FindAllStringIndex(text, -1) {
+			if overlaps(loc[0], loc[1]) {
+				continue
+			}
+			taken = append(taken, [2]int{loc[0], loc[1]})
+			s := scores[cu.area]
+			if s == nil {
+				s = &score{area: cu.area, first: loc[0]}
+				scores[cu.area] = s
+			}
+			if n < 3 {
+				s.total += cu.weight
+			}
+			n++
+			s.first = min(s.first, loc[0])
+		}
+	}
+	// With no other cue, "he" or "she" in a message about power is most often a partner.
+	if len(scores) == 0 {
+		if loc := partnerPronoun.FindStringIndex(text); loc != nil {
+			scores[AreaRelationship] = &score{area: AreaRelationship, total: 2, first: loc[0]}
+		}
+	}
+	// Workplace words outrank romance words in one message: "my boss is dating me" is about power at work first,
+	// as in the case of Sofia and her boss.
+	if w, r := scores[AreaWorkplace], scores[AreaRelationship]; w != nil && r != nil && w.total >= 4 && !strongRelationship.MatchString(text) {
+		w.total += r.total
+	}
+	// Discrimination named in a workplace, housing or police setting is about oppression first.
+	if o := scores[AreaOppression]; o != nil && o.total >= 5 {
+		o.total += 3
+	}
+	var list []*score
+	for _, s := range scores {
+		if s.total >= 2 {
+			list = append(list, s)
+		}
+	}
+	slices.SortFunc(list, func(a, b *score) int {
+		if a.total != b.total {
+			return b.total - a.total
+		}
+		return a.first - b.first
+	})
+	out := make([]Area, 0, len(list))
+	for _, s := range list {
+		out = append(out, s.area)
+	}
+	return out
+}
+
+// partnerPronoun is "he" or "she" acting on the writer.
+var partnerPronoun = regexp.MustCompile(`\b(?:he|she)\b`)
+
+// strongRelationship marks a message where a partner, not work, is the subject.
+var strongRelationship = regexp.MustCompile(`\b(?:boyfriend|girlfriend|husband|wife|partner|fiance|spouse|my ex|my bf|my gf)\b`)

@@ -1,0 +1,209 @@
+package triage
+
+import (
+	"regexp"
+	"strings"
+)
+
+// flag adjusts how a rule is judged in its context.
+type flag uint16
+
+const (
+	fOwnNeg  flag = 1 << iota // the pattern carries its own negation ("no reason to live"): ignore negators
+	fThird                    // the risk concerns someone else
+	fThreat                   // a threat from someone: judged by fear, sinister and trivial conditions, jokes
+	fTopic                    // a topic word: dropped where the message talks about the topic in the abstract
+	fJokey                    // a phrase people also use in jest ("kill me now"): none with a joke, crisis when serious
+	fNoPast                   // past markers do not soften it (a plan or an act now)
+	fUpgrade                  // "I mean it" turns check into crisis
+)
+
+// rule is one risk pattern and what it means.
+type rule struct {
+	re    *regexp.Regexp
+	kinds []Kind
+	risk  Risk
+	flags flag
+}
+
+// macros shorten the patterns; each expands to a regexp fragment over normalised words.
+var macros = strings.NewReplacer(
+	"{gap}", `(?:\S+ ){0,3}`,
+	"{gap1}", `(?:\S+ ){0,1}`,
+	"{gap2}", `(?:\S+ ){0,2}`,
+	"{gap6}", `(?:\S+ ){0,6}`,
+	"{i}", `(?:i|i am|i have|i will|i would|i was|i m|ive)`,
+	"{end}", `(?:end|ending|ended|take|taking|took)`,
+	"{pills}", `(?:pills|pill|tablets|meds|medication|medications|medicine|sleeping pills|painkillers|paracetamol|tylenol|acetaminophen|advil|ibuprofen|xanax|insulin|antidepressants|oxy|oxys|percs|benzos|sleeping tablets|aspirin)`,
+	"{fam}", `(?:husband|wife|partner|boyfriend|girlfriend|ex|ex boyfriend|ex girlfriend|ex husband|ex wife|dad|mom|father|mother|stepdad|stepmom|brother|sister|uncle|aunt|cousin|grandpa|grandma|boss|manager|supervisor|coworker|roommate|landlord|neighbor|neighbour|son|daughter|fiance|spouse|parents|parent|family|teacher|coach|pastor|priest|bf|gf|man|guy|girl|date|abuser|stepfather|stepmother|step dad|step mom|brother in law|father in law|mother in law)`,
+	"{other}", `(?:my (?:\S+ ){0,2}(?:friend|friends|bestie|roommate|sister|brother|mom|dad|cousin|partner|boyfriend|girlfriend|husband|wife|son|daughter|classmate|coworker|colleague|student|kid|child|niece|nephew|teammate|neighbor|neighbour|mate|buddy|ex|aunt|uncle|sibling|flatmate|girl|boy|cousins|kids|grandma|grandpa|best friend)|a friend|someone i know|this girl|this guy|one of my (?:\S+ ){0,1}friends)`,
+	"{kill}", `(?:kill|killing|killed|kil|end|hang|hanging|shoot|shooting|off|drown|poison|stab|suffocate)`,
+	"{selfword}", `(?:myself|my self|my life|my own life)`,
+	"{hurt}", `(?:hit|hits|hitting|punched|punches|punch|kicked|kicks|choked|chokes|choking|strangled|strangles|beat|beats|beating|slapped|slaps|shoved|shoves|pushed|hurt|hurts|hurting|attacked|attacks|stabbed|burned|burnt|threw|throws|bit|smacked|smacks|whipped|whips|dragged|grabbed|pinned|raped|rapes|molested|molests|abused|abuses|assaulted)`,
+)
+
+func r(pat string, risk Risk, flags flag, kinds ...Kind) rule {
+	return rule{re: regexp.MustCompile(`\b(?:` + macros.Replace(pat) + `)\b`), kinds: kinds, risk: risk, flags: flags}
+}
+
+// riskRules are checked against every clause. Order does not matter: every rule that matches is judged.
+func riskRules() []rule {
+	return []rule{
+		// Suicide: intent, ideation, plan, preparation.
+		r(`(?:kill|killing|kil|unalive|unaliving|off|offing|hang|hanging|drown|drowning|shoot|shooting|poison|poisoning|suffocate|stab) (?:myself|my self)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`{end} {gap1}(?:my own life|my life|it all|everything|it tonight|things|it for good|my existence)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:want|wanna|going|gonna|ready|decided|plan|planning|about|tempted|thinking|think) to (?:end|finish) it\b(?: all)?`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:just|to) end it(?: all)?$|^ *end it(?: all)?`, RiskCheck, fUpgrade, KindSuicide),
+		r(`suicide|suicidal|sucidal|suicidality|su icide|sui cide|ctb|catch the bus|sewer slide|self deletion|self delete|delete myself|unalive|unalived`, RiskCrisis, fTopic|fUpgrade, KindSuicide),
+		r(`(?:want|wanna|wish|wishing|ready|going|gonna|deserve|hoping|hope|rather|prefer|like) {gap1}to (?:die|be dead|not exist|stop existing|not be alive|not be here|disappear forever|be gone|sleep forever|never wake up|not wake up)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:wish|wishing|hope) {gap1}(?:i|i was|i were|i d|i would) (?:die|died|be dead|was dead|were dead|never born|never been born|wasnt born|not born|disappear|not wake up|never wake up|gone|was gone|were gone)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:do not|dont|not|no longer|never) (?:want|wanna|wish|care) {gap1}(?:to )?(?:live|be alive|exist|be here|wake up|go on|keep going|stay alive|survive|continue)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:not|no) (?:sure|certain) {gap1}(?:i|if i) (?:want to|wanna|can|should) (?:live|be alive|go on|keep going|stay alive)`, RiskCrisis, fOwnNeg, KindSuicide),
+		r(`(?:no|not any|not a|zero|nothing|lost (?:my|any|all)) (?:reason|reasons|point|will|purpose) {gap2}(?:to|in|for|of) (?:live|living|life|being alive|going on|keep going|keep living|go on|be here|staying alive|stay alive|exist|existing|wake up)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:can not|cant|cannot|could not|do not|dont|did not|no longer) (?:see|find|think of|have) (?:a|any|one|much|the) (?:reason|point) (?:to|in|for) (?:live|living|go on|going on|keep going|stay|staying)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:can not|cant|cannot|could not|can no longer|unable to) (?:go on|keep going|do this anymore|live like this|take it anymore|take this anymore|keep living|carry on)`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:better off|happier|better|easier|fine|relieved) {gap2}(?:without me|if i (?:was|were|am|died|killed|disappeared|was gone|were gone|wasnt here|was not here|were not here|was dead|were dead|didnt exist|did not exist)|with me (?:gone|dead)|when i am gone|once i am gone|after i am gone)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:better off|be better) dead`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:nobody|no one|noone|none of them|who) (?:would|will|is going to|gonna) (?:care|notice|miss me|even notice|cry)(?: {gap}if i (?:died|was gone|were gone|disappeared|killed myself|was dead|were dead))?`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:not|never) (?:be|being) (?:here|around|alive) (?:anymore|much longer|for long|tomorrow|next week)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:will|would|gonna|going to) be (?:gone|dead) (?:by|before|soon|tomorrow|tonight|next)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:i will|ill|i am going to|im going to|i am gonna) be gone (?:soon|forever|for good|before|by)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:go to sleep|sleep|fall asleep) and (?:never|not) wake up|(?:never|not) wake (?:up )?again`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:praying|pray|hoping|hope) {gap1}(?:i|that i) (?:do not|dont|never|wont|will not) wake up`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
+		r(`disappointed (?:i|that i) (?:woke up|am still alive|am still here|survived)|(?:sad|upset|angry) (?:i|that i) woke up`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:wrote|written|writing|write|left|leaving|finished) {gap2}(?:suicide note|goodbye note|goodbye letter|goodbye letters|note for|notes for|letters to|letter to|goodbye)`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:saying|said|say) (?:my )?goodbyes?|this is (?:my )?goodbye|goodbye (?:everyone|forever|world)|final goodbye|last goodbye`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:giving|gave|give|gave away|giving away) {gap2}(?:my|all my) (?:stuff|things|belongings|possessions|cat|dog|pets|guitar|games|clothes|stuff away)`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:wont|will not|won t) (?:be )?(?:need|needing) (?:them|it|this|these|any of it|anything)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:bought|buy|buying|got|have|found|tied|tying|hung|hanging|getting) {gap1}(?:a )?(?:rope|noose)|(?:a|the) (?:rope|noose) (?:ready|tied|is ready)`, RiskCrisis, fNoPast, KindSuicide),
+		r(`(?:bought|buy|buying|got|have|loaded|loading|found|took) {gap1}(?:a|my|dads|dad|the|fathers|father|his|her) (?:gun|pistol|rifle|firearm|revolver|shotgun)`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:gun|pistol|rifle|revolver|shotgun|pills|rope) and (?:i am|im) not (?:scared|afraid) (?:anymore|now)`, RiskCrisis, fOwnNeg, KindSuicide),
+		r(`^(?:i have|ive|i) (?:finally )?decided$|(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|tomorrow|tonight|today|this weekend|next week) is the (?:day|night)|(?:not|isnt) (?:sleepy|physically) tired|tired tired`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:have been|been|keep|kept|am|started|start|was) cutting(?: (?:every|again|myself|more|deeper|at night|tonight|for|since|my|a lot|badly))?|(?:did|done) it again (?:before|after|tonight|today|last night)`, RiskCrisis, fNoPast, KindSelfHarm),
+		r(`(?:saving|saved|stockpiling|stockpiled|hoarding|hoarded|collecting|collected|counting|counted|stashing|stashed) {gap2}(?:up )?{gap1}{pills}`, RiskCrisis, fNoPast, KindSuicide),
+		r(`(?:how many|enough) {pills} {gap}(?:to|would|it would|will|kill|die|take|overdose|od)`, RiskCrisis, fNoPast, KindSuicide),
+		r(`(?:how to|how do i|how can i|best way to|easiest way to|painless way to|quickest way to|ways to) {gap1}(?:die|kill myself|end it|end my life|overdose|hang myself|unalive myself|not wake up|disappear forever)`, RiskCrisis, fNoPast, KindSuicide),
+		r(`(?:jump|jumping|leap|leaping|throw myself) (?:off|from|in front of|into|out) (?:a|the|this|my) (?:bridge|building|roof|cliff|train|window|balcony|car|bus|tower|overpass|river)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:stepping|step|walk|walking) in front of (?:a|the) (?:train|bus|car|truck)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:hold|holds|held|take|support) my weight`, RiskCrisis, fNoPast, KindSuicide),
+		r(`(?:know|found|picked|chose|choose|scouted) (?:where|how|when) (?:i am going|im going|i will|ill|i m going|to) (?:do it|go|end it)|where i am going to do it|already know (?:where|how) (?:i am going to do it|to do it|i will do it)`, RiskCrisis, fNoPast, KindSuicide),
+		r(`(?:made up my mind|my mind is made up)(?: about it| to go| to do it)?|(?:i have|ive|i) decided (?:to do it|to go|it is time|tonight|when)`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:attempted|attempt|tried) (?:suicide|to kill myself|to end my life|to end it|to die|to hang myself|to overdose)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:thinking|thought|thoughts|think) (?:about|of) (?:dying|death|not being here|not existing|killing myself|ending it|ending my life|suicide|being dead|disappearing forever)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:do not|dont) (?:see|have) (?:a|any) future|no future for me|(?:life|living) is (?:pointless|not worth it|meaningless)|not worth living|life is not worth`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:what is|whats) (?:even )?the point(?: of (?:anything|living|life|going on|trying|it all|being alive|me|existing))?(?: anymore)?`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:tired|sick|exhausted) of (?:living|life|existing|being alive|everything|it all|being here|breathing)`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:want|wish|wanna|wishing) {gap}(?:to )?(?:disappear|vanish|stop existing|not exist|fade away|just stop|it to stop|it all to stop|it all to end|everything to stop|everything to end|it to end|it to be over|it all to be over)`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:would|will|does|do|did) (?:anyone|anybody|people|they|she|he) (?:even )?(?:notice|care|miss me)|(?:world|anyone|they|people|nobody) (?:would|will|wouldnt|would not) (?:even )?(?:miss me|notice)|if i (?:was|were) gone (?:for good|forever)`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:how much longer|how long) (?:i|can i) (?:can )?(?:keep (?:doing|going|living)|do this|take (?:this|it)|last|hold on)|(?:do not|dont) know how much (?:more|longer) i (?:have in me|can take|can do)|(?:if|whether) i can (?:do|take) (?:this|it) (?:much )?(?:longer|anymore)`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`nothing (?:matters|matters anymore)|(?:feel|feeling) (?:so )?(?:empty|numb|hopeless|worthless)(?: all the time| inside| anymore)?|(?:nothing|never) (?:is )?(?:ever )?going to get better|no way out|(?:can not|cant|do not|dont) see (?:a|any) way out|waiting for it (?:all )?to (?:be over|end)`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`why (?:i am|im|am i) still (?:here|alive|around)|why i should (?:keep going|go on|bother|live)|not sure why i (?:bother|keep going|am still here)|(?:what if|if only) i (?:just )?(?:did not|didnt) exist|(?:if|once) i (?:just )?(?:stopped|stop) existing|easier if i (?:just )?(?:was not|wasnt|were not|werent) (?:here|around|alive)|(?:do not|dont) (?:really )?care (?:what happens to me|if i live|if i die|about living)`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:wish|hope|hoping|praying) (?:a|that a|the) (?:bus|car|truck|train|plane) (?:would )?(?:hit|hits|run over|crash)|(?:not|never) (?:turning|turn) at the (?:curve|bend|corner)|(?:crash|swerve) (?:into|off)|fading (?:out|away)|let it happen`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:giving|gave|give) away (?:a lot of |all of |most of |all )?(?:my|our)? ?(?:things|stuff|belongings|possessions|clothes)|(?:who|whom) gets my (?:stuff|things)|sorted (?:out )?my (?:accounts|passwords|affairs|will)|(?:tying|tie) up loose ends|(?:my|a) will (?:ready|written|sorted)|life insurance`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:i have|ive|have|got|made|making|with) (?:a|the) plan\b|(?:planning|planned|plan|plans) (?:how|when|where|my death|my suicide|it out|the day)|i know (?:how|when|where) (?:i will|ill|i am going to|im going to|i would) do it|decide when|(?:the|my) note is (?:written|ready|done)|going to do it|gonna do it|am doing it tonight|doing it tonight|(?:i am|im) not coming back|(?:do not|dont) try to stop me|(?:wont|will not) be (?:here|around) (?:for|by|next|tomorrow|much)`, RiskCrisis, fNoPast|fOwnNeg, KindSuicide),
+		r(`(?:think|thinking|thought) about using (?:it|them|the gun|the rope|the pills)|(?:loaded|cleaned and loaded) (?:in|and|by)|(?:gun|revolver|pistol|rifle) (?:loaded|cleaned|in my (?:lap|hand|mouth))|(?:pills|tablets|razor|blade|rope|noose|gun|pistol) (?:lined up|ready|in my hand|on my desk|next to me|in front of me)|(?:lined up|counting) (?:the |my )?(?:pills|them)|(?:have|got|holding) (?:the|my|a) (?:pills|razor|blade|rope|pistol|gun)(?: ready| right here| now)?$|(?:in the bathroom|on the bridge|on the roof|on the ledge|on the platform) with (?:the|a|my) (?:razor|pills|rope|knife|gun)`, RiskCrisis, fNoPast, KindSuicide),
+		r(`(?:climbed|climb|climbing|standing|stood|sitting|sat|hanging) (?:over|on|off) (?:the|a) (?:railing|ledge|edge|roof|bridge|balcony)|walk to the bridge|look down|(?:on|at) the (?:roof|top) of (?:my|the) (?:building|garage|parking)|standing on the platform|next train|going to jump|gonna jump|(?:i will|ill) jump|jump (?:off|from)|jumping off|(?:car|engine) running in (?:the|a|my) (?:closed )?garage|driving to the (?:lake|river|bridge|cliff|sea|ocean)|into the (?:lake|river|sea)`, RiskCrisis, fNoPast, KindSuicide),
+		r(`how many (?:\S+ ){0,4}(?:pills|tablets|tylenol|advil|paracetamol|sleeping pills|of (?:my|her|his|the) (?:pills|meds)) (?:\S+ ){0,3}(?:it takes|would it take|to take|it would take|does it take|would kill|to die|to overdose|is enough|are enough)|(?:know|found out) the number now|(?:where|what) (?:she|he|mom|dad|my mom|my dad) keeps (?:her|his|the) (?:pills|gun|rifle|meds)`, RiskCrisis, fNoPast, KindSuicide),
+		r(`(?:want|wanna) to (?:actually )?be dead|(?:want|wanting|wanted) to be gone (?:for good|forever)|grant (?:her|his|their) wish|(?:make|making) it to (?:18|my birthday|next year|christmas)|not (?:going to|gonna) make it to`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:slam|slamming|slammed|bang|banging|banged|hit|hitting|punch|punching) my (?:head|fists|fist) (?:into|against|on) (?:the|a) (?:wall|floor|desk|door)|(?:scratch|scratching|scratched|pick|picking) (?:my )?(?:arms|skin|legs) until (?:they|it) bleed|(?:with|have) (?:the|a) (?:razor|blade)`, RiskCrisis, fNoPast, KindSelfHarm),
+		r(`(?:what is|whats) (?:left )?(?:to live for|worth living for)|nothing (?:left )?to live for|(?:whats|what is) left for me`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
+		r(`(?:everyone|everybody|they|world|my family|people) (?:would|will) (?:be )?(?:fine|ok|okay|move on|not care|forget me) without me`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:kill|end|shoot) me (?:now|already|please)|please (?:just )?(?:kill me|let me die)|let me die`, RiskNone, fJokey, KindSuicide),
+		r(`(?:i am|im) (?:done|finished) with (?:life|living|everything|it all|this life|existing)|(?:i am|im) done\b`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:burden|waste of space|waste of air|mistake) (?:to|on|for) (?:everyone|everybody|my family|the world)|i am a burden|im a burden|(?:everyone|everybody) hates me and`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:drive|driving|crash|crashing|swerve) (?:my car )?(?:into|off) (?:a|the) (?:tree|wall|bridge|cliff|traffic|oncoming)`, RiskCrisis, fUpgrade, KindSuicide),
+
+		// Self-harm, present.
+		r(`(?:cut|cutting|cuts|burn|burning|burned|scratch|scratching|hurt|hurting|harm|harming|punish|punishing|bruise|bruising|carve|carving|starve|starving) {gap1}(?:myself|my self|my (?:arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|stomach|hips|body))`, RiskCrisis, fUpgrade, KindSelfHarm),
+		r(`self harm|self harming|self harmed|self injury|self injure|selfharm|sh again|relapsed|relapse`, RiskCrisis, fTopic|fUpgrade, KindSelfHarm),
+		r(`(?:started|start|back to|went back to|going back to) (?:cutting|burning|hurting myself|self harming|harming myself)(?: again)?|cutting again|(?:cut|burned|hurt) (?:myself )?again`, RiskCrisis, fNoPast, KindSelfHarm),
+		r(`(?:razor|blade|blades|knife) {gap}(?:on|to|against|across) my (?:arm|arms|wrist|wrists|leg|legs|skin|thigh|thighs)`, RiskCrisis, fNoPast, KindSelfHarm),
+		r(`(?:urge|urges|want|wanting|craving|need) to (?:cut|hurt myself|self harm|burn myself)`, RiskCrisis, fUpgrade, KindSelfHarm),
+		r(`(?:cut|cutting|self harm|self harming|hurt myself|hurting myself|burn myself|burning myself) (?:\S+ ){0,6}(?:started|doing it|did it|relapsed|it|cutting) again`, RiskCrisis, fNoPast, KindSelfHarm),
+
+		// Medical emergency.
+		r(`(?:took|taken|swallowed|swallow|downed|ate|take|taking|injected|mixed) (?:too many|way too many|way too much|too much|a lot of|lots of|a bunch of|a bottle of|a whole bottle of|the whole bottle of|all (?:of )?(?:my|the|mums|moms|her|his)|a handful of|handfuls of|like \d+|about \d+|around \d+|\d+|twenty|thirty|fifty|forty|extra|double|half a bottle) {gap2}{pills}`, RiskCrisis, fNoPast, KindMedical, KindSuicide),
+		r(`(?:too much|too many|way too much) (?:of )?(?:my )?(?:insulin|pills|meds|medication)|(?:{pills}|xanax|oxy|fentanyl|heroin|pills) and (?:\S+ ){0,3}(?:vodka|alcohol|wine|beer|whiskey|drinks)|(?:turning|turned|is) blue|(?:barely|hardly) (?:breathe|breathing)|(?:sweaty|shaking) and confused|heart (?:is )?racing|(?:fentanyl|heroin|carfentanil)`, RiskCrisis, fNoPast|fOwnNeg, KindMedical),
+		r(`{pills} {gap}(?:all at once|at once|to sleep forever|to not wake up)`, RiskCrisis, fNoPast, KindMedical, KindSuicide),
+		r(`overdosed|overdosing|overdose|od d|oded|just od|drank bleach|swallowed bleach|drinking bleach`, RiskCrisis, fUpgrade, KindMedical),
+		r(`(?:can not|cant|cannot|could not) (?:breathe|stop the bleeding|feel my (?:legs|arms|face))|bleeding (?:a lot|heavily|badly|everywhere|wont stop|will not stop|and it)|(?:losing|lost) (?:a lot of )?blood|passing out|(?:chest|heart) (?:pain|hurts)(?: and)?`, RiskCrisis, fOwnNeg|fUpgrade, KindMedical),
+
+		// Violence and threats from someone else.
+		r(`(?:he|she|they|{fam}) {gap1}(?:is going to|gonna|will|would|is gonna|might|could|wants to|is trying to|tried to|threatened to|threatens to|threatening to|said he would|said she would|said they would|says he will|says she will|swore to|promised to) {gap1}(?:kill|murder|hurt|shoot|stab|strangle|choke|beat|end|get|harm|bury|break) (?:me|us|my|our)\b`, RiskCrisis, fThreat, KindViolence),
+		r(`(?:he|she|they|{fam}) {gap1}(?:will|would|gonna|is going to|going to) kill me`, RiskCrisis, fThreat, KindViolence),
+		r(`(?:he|she|they|{fam}) {gap1}(?:said|says|told me|threatened|threatens|swore)(?: that)? (?:he|she|they)(?: would| will| is going to| are going to| d| ll)? (?:kill|hurt|shoot|stab|murder|end|find) (?:me|us)`, RiskCrisis, fThreat, KindViolence),
+		r(`(?:he|she|they|{fam}|someone|somebody|a man|a guy|a stranger|they all) {gap1}(?:{hurt}) (?:me|my face|my head|my neck|my arm|my arms|my body|us|my mom|my little|my sister|my brother|my kids|my son|my daughter)`, RiskCrisis, fThreat, KindViolence),
+		r(`(?:hit|punched|kicked|choked|strangled|beat|slapped|shoved|attacked|stabbed|abused|hurt) me (?:again|last night|yesterday|today|tonight|this morning|and|so|until|when|every|because|for|in front)`, RiskCrisis, fThreat, KindViolence),
+		r(`next time (?:will be|is going to be|it will be|is gonna be|he will|she will|it will|it ll) (?:be )?(?:worse|the last|from the top)`, RiskCrisis, 0, KindViolence),
+		r(`(?:he|she|they|{fam}) (?:\S+ ){0,5}(?:kill|murder|shoot|stab|strangle) (?:me|us)\b`, RiskCheck, fThreat, KindViolence),
+		r(`(?:pointed|aimed|held|holding|points|pointing) (?:a |the |his |her |it )?(?:gun|knife|it|a weapon)? ?at me|(?:threw|throws|thrown) (?:boiling water|hot water|a knife|a glass|a chair|a bottle|bleach) at me|(?:broke|broken|break|breaks) my (?:arm|wrist|nose|ribs|rib|jaw|legs|leg|hand|fingers|mom s arm|moms arm)|said (?:i am|im) next|(?:be )?waiting for me in the|put me in the ground|(?:gonna|going to) regret this|slashed my tires|(?:burn|burned) (?:it|the house|us|the mosque|my car) (?:down|with)|with us inside|(?:shoved|pushed|threw) me (?:off|down|into|against|out)|(?:showing|shows|showed) up (?:outside|at) my (?:apartment|house|work|door|school|job)|(?:following|followed|follows) me home|tried to (?:open|break|get in) (?:my|the) door|banging on (?:the|my) door|(?:has|had|got|holding) (?:a|the|his|her) (?:bat|knife|gun|weapon)`, RiskCrisis, fOwnNeg, KindViolence),
+		r(`(?:scared|afraid|terrified|frightened|fear|fearing|worried) {gap1}(?:for my life|for my safety|of what he will do|of what she will do|of what they will do|he will kill|she will kill|to go home|of him|of her|to leave|he is going to|she is going to)`, RiskCrisis, fThreat, KindViolence),
+		r(`(?:not|do not|dont) feel safe (?:at home|in my home|in my house|with him|with her|with them|around him|around her|going home|here)|(?:i am|im) not safe|unsafe at home|fear for my life`, RiskCrisis, fOwnNeg, KindViolence),
+		r(`(?:locked|locks|locking) me (?:in|out)|(?:wont|will not|doesnt|does not) let me leave|(?:took|takes|took away|hid) my (?:phone|keys|passport) so|(?:has|had|with|pulled|holding|held) (?:a|his|her) (?:gun|knife) (?:to|on|at|against)`, RiskCrisis, fOwnNeg, KindViolence),
+		r(`(?:showed|shows|pointed|waved) (?:me )?(?:a|his|her|the) (?:gun|knife)`, RiskCrisis, 0, KindViolence),
+		r(`(?:domestic violence|domestic abuse|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|father|dad|mother|mom|home|household|stepdad))`, RiskCrisis, fTopic, KindViolence),
+		r(`(?:bruises|bruise|black eye|marks|bleeding|broken (?:rib|nose|arm)) (?:from|that|where|because) (?:him|her|he|she|them|they|my)`, RiskCrisis, 0, KindViolence),
+
+		// Sexual abuse and assault.
+		r(`raped|rape me|rapes me|raping me|sexually (?:assaulted|abused|harassed me|touched)|sexual (?:assault|abuse)|molested|molests|molesting|groped|gropes|groping me`, RiskCrisis, fTopic|fThreat, KindSexualAbuse),
+		r(`(?:forced|forces|forcing|pressured|pressures|pressuring|made|makes|coerced|coerces) me (?:to|into)? {gap1}(?:have sex|sex|do sexual|sexual|sleep with|touch him|touch her|perform|give him|suck|undress|send nudes|watch porn)`, RiskCrisis, fThreat, KindSexualAbuse),
+		r(`(?:touched|touches|touching|grabbed|grabs) (?:me|my) {gap2}(?:inappropriately|private|privates|breasts|chest|down there|between my legs|under my|without|when i said no|at night|in my sleep|while i slept)`, RiskCrisis, fThreat, KindSexualAbuse),
+		r(`(?:comes|came|sneaks|sneaked|snuck) into my (?:room|bed) at night|(?:would not|wouldnt|did not|didnt) stop when i said no|forced (?:himself|herself) on me|(?:did not|didnt) take no for an answer|(?:did|does|made me do) (?:stuff|things) i (?:said no to|didnt want|did not want)|(?:put|slipped|spiked) (?:something )?(?:in|into) my drink|spiked my drink|woke up (?:in|next to) (?:a )?(?:stranger|strangers|someone)|(?:making|made|makes) me do (?:things|stuff)|only pass if i (?:slept|sleep) with|(?:sleep|slept) with (?:him|her) or|(?:wouldnt|would not|didnt|did not) let me (?:out|leave)|touches (?:her|him|me) when|touched (?:her|him|me) (?:when|while)`, RiskCrisis, fOwnNeg|fThreat, KindSexualAbuse),
+
+		// Harm to others: the writer intends it.
+		r(`(?:i|i am|im|i will|ill|i m) (?:going to|gonna|will|want to|wanna|about to|planning to|ready to|could|might) {gap1}(?:kill|murder|shoot|stab|strangle|hurt|poison|beat) (?:him|her|them|my|someone|somebody|everyone|people|that|this|the)`, RiskCrisis, fThreat, KindHarmOthers),
+		r(`(?:thoughts|fantasies|fantasize|fantasizing|thinking) (?:about|of) (?:killing|hurting|stabbing|shooting) (?:him|her|them|my|someone|people)`, RiskCrisis, fThreat, KindHarmOthers),
+		r(`(?:bring|bringing|take|taking) (?:a|my|dads|my dads|the) (?:gun|knife|rifle|pistol) to (?:school|work|class)`, RiskCrisis, 0, KindHarmOthers),
+		r(`(?:putting|put|slip|slipping) (?:something|poison|bleach|rat poison|pills) (?:in|into) (?:his|her|their|my \S+|my \S+ \S+) (?:food|drink|coffee|tea)|(?:make|making) (?:them|him|her) pay|(?:is|are|they are|theyre) (?:going|gonna) to pay for (?:it|this)|i have what i need|(?:knife|gun|bat) (?:ready|under my pillow|in my bag)|next time (?:i am|im|i will|ill) (?:stabbing|stab|shoot|shooting|hit|hitting) (?:him|her)|(?:hurt|hurting) (?:her|him) the way (?:she|he) hurt me|(?:know|knows) where (?:she|he|they) (?:parks|lives|live|works)`, RiskCrisis, fThreat, KindHarmOthers),
+
+		// Someone else at risk.
+		r(`{other} {gap6}(?:kill (?:himself|herself|themselves|themself)|suicide|suicidal|end (?:his|her|their) (?:own )?life|(?:wants?|wanna|going|gonna|trying) to die|(?:cut|cutting|cuts|burning|hurting|harming|hurt|harm) (?:himself|herself|themselves|themself|her arms|his arms|her wrists|his wrists)|self harm|self harming|overdosed|overdose|took (?:too many|a bunch of|all) {gap1}{pills}|not wake up|be better off dead|no reason to live)`, RiskCrisis, fThird|fOwnNeg|fTopic, KindSuicide),
+		r(`(?:he|she|they) (?:wants?|wanna|is going|are going|is gonna|said (?:he|she|they) (?:wants?|would|was going)|keeps saying (?:he|she|they) (?:wants?|will)) {gap1}to (?:die|kill (?:himself|herself|themselves)|end (?:his|her|their) life|end it)`, RiskCrisis, fThird, KindSuicide),
+		r(`(?:kill|killing|hurt|hurting|cut|cutting|harm|harming|shoot|shooting|hang|hanging) (?:himself|herself|themselves|themself)`, RiskCrisis, fThird|fTopic, KindSuicide),
+		r(`(?:texted|messaged|called|told) me goodbye|(?:said|saying) goodbye and (?:\S+ ){0,4}(?:isnt|is not|not) answering|(?:fresh |new )?cuts (?:all )?(?:over|on) (?:her|his|their) (?:arms|wrists|thighs|legs|body)|(?:showed|show|shows|showing) me (?:her |his |their )?(?:fresh |new )?(?:cuts|scars|burns|wounds)|(?:she|he|they) (?:said )?(?:she|he|they)? ?(?:can not|cant) stop (?:cutting|doing it|hurting)|(?:blood|cuts) on (?:her|his|their) (?:sheets|arms|wrists)|(?:she|he|they) (?:can not|cant) stop (?:cutting|doing it)|(?:asked|asking) (?:me )?where (?:\S+ ){0,2}keeps (?:the|his|her) (?:gun|rifle|pills|shells|ammo)|(?:went|gone) (?:in)?to the garage and (?:\S+ ){0,2}(?:not|hasnt|has not|hasn t) come out|(?:done|so done) with life|a burden on (?:us|everyone|the family)`, RiskCrisis, fThird|fOwnNeg, KindSuicide),
+		r(`(?:husband|boyfriend|wife|partner|dad|father|stepdad|he) (?:\S+ ){0,3}(?:beats|hits|hurts|chokes) her|(?:said|says) (?:he|she)(?: would| will| d| ll)? kill (?:her|him) if|(?:he s|he has|he is|hes) got a knife|(?:locks|locked|lock) (?:him|her|them) in (?:the|a) (?:closet|room|basement|cupboard)|(?:new|fresh) bruises every|(?:screaming|crying) through the wall|kneel on rice|left (?:me|us|them|him|her) alone (?:\S+ ){0,4}(?:days|no food)|(?:there is|theres) no food|(?:who|that) hits (?:her|him)|black eye|touches (?:her|him) when`, RiskCrisis, fThird|fOwnNeg, KindChildAtRisk, KindViolence),
+		r(`(?:he|she|they|{other}) {gap1}(?:overdosed|is overdosing|took too many|is not breathing|isnt breathing|stopped breathing|wont wake up|will not wake up|is unconscious|passed out and)`, RiskCrisis, fThird, KindMedical),
+		r(`(?:{fam}|he|she|they) {gap1}(?:hits|hit|beats|beat|hurts|hurt|touches|touched|abuses|abused|molests|molested|kicks|kicked|burns|burned|chokes|choked) (?:my (?:little |younger |baby |step |half )?(?:brother|sister|brothers|sisters|siblings|son|daughter|kids|kid|child|children|baby|cousin))`, RiskCrisis, fThird|fThreat, KindChildAtRisk, KindViolence),
+	}
+}
+
+// idioms are figures of speech with frightening words; they are blanked out before the risk rules run.
+var idioms = regexp.MustCompile(`\b(?:` + strings.Join([]string{
+	`(?:is|are|was|were|it is|its|this|that|these|those|they|the \S+|my \S+|work|school|traffic|homework|deadline|deadlines|commute|exams?|finals|heat|weather|suspense|job|boss|meeting|meetings|kids|baby|back|feet|head|shoes|knees|hangover) (?:is |are |was |s |were |honestly |literally |really |actually |just |gonna |going to )?(?:killing|kill|murdering|killin) me`,
+	`killing (?:it|them|time|the game|the vibe)`, `(?:would|d|i would|id|could|to) (?:kill|murder|die) for (?:a|an|some|that|this|the|one|my|more|another|his|her|good|\S+)`,
+	`dying (?:to|for) (?:see|know|try|meet|hear|get|go|watch|eat|read|tell|ask|a|an|some|the|this|that|have|find|visit|play|talk|start)`,
+	`(?:died|dying|die|dead|crying) (?:of|from|with|laughing|of laughter|of embarrassment|of boredom|of shame|of cringe)`,
+	`(?:bored|scared|worried|tired|freezing|sick) to death`, `to die for`, `dead (?:tired|serious|wrong|end|line|lines|weight|set|beat|last|center|on)`,
+	`drop dead (?:gorgeous|beautiful)`, `killer (?:app|deal|workout|outfit|view|idea)`, `(?:shoot|shot) (?:me|you|him|her) (?:an|a|the) (?:email|text|message|dm|line|note|call)`,
+	`shot (?:a|the|some) (?:photo|photos|video|pic|hoops)`, `(?:blow|blowing|blew) (?:off|up) (?:my|the) (?:phone|steam)`, `killed (?:it|the)`,
+	`dead (?:battery|phone)`, `(?:phone|battery|laptop|car|plant|plants|houseplant|game|character) (?:is|was|just)? (?:dead|died|dying)`,
+	`i (?:am|m) (?:so |literally |actually )?dead`, `(?:overdosed|overdose|od) on (?:coffee|caffeine|sugar|candy|chocolate|netflix|tv|anime|pizza|energy drinks|memes)`,
+	`over my dead body`, `(?:you|that|it) (?:will|would|d) be the death of me`, `dying (?:inside|of thirst)`,
+	`(?:cut|cutting) (?:my|the|his|her) (?:hair|bangs|losses|hours|pay|costs|budget|time)`, `cutting (?:class|school|corners|onions|vegetables|coupons|hair|the grass|the lawn|wood|paper|fabric|back)`, `(?:cut|cutting) (?:me|us) (?:off|out|some slack)`,
+	`cut (?:down|back|ties)`, `end (?:things|it|stuff) (?:with|between)`, `(?:end|ending|ended) (?:the|our|my) (?:relationship|affair|thing|marriage|engagement|contract|call|meeting|day|shift)`, `hurt (?:my|his|her) (?:feelings|pride|back|knee|ankle|wrist playing|shoulder)`, `my (?:back|knee|feet|head|stomach) hurts`,
+	`(?:beat|beats|beating|beaten) (?:me|us|him|her) (?:at|in) `, `(?:beat|beats|beating) (?:the|my) (?:record|game|level|boss|traffic|odds)`,
+	`(?:kill|killed|killing) (?:a|the|some) (?:spider|bug|bugs|mosquito|fly|game|boss|zombie|zombies|enemy|enemies|time|character|plant|plants|vibe|mood|lights|engine|process)`,
+	`(?:bomb|bombed) (?:the|my|that) (?:test|exam|interview|presentation)`, `(?:suicide|kamikaze) (?:squad|mission|doors|run)`,
+}, "|") + `)\b`)
+
+// serious markers mean the words are meant literally.
+var serious = regexp.MustCompile(`\b(?:i mean it|not (?:joking|kidding|a joke|a meme|exaggerating)|(?:i am|im) (?:serious|being serious|dead serious)|seriously|for real|for real this time|no joke|asking seriously|this time|honestly)\b`)
+
+// joke markers make a frightening phrase light.
+var joke = regexp.MustCompile(`\b(?:lol|haha|hahaha|hehe|jk|just kidding|kidding|joking|lmao|rofl|xd|jokes)\b`)
+
+// pastMarkers put an event in the distant past; resolved says it is behind the writer.
+var pastMarkers = regexp.MustCompile(`\b(?:used to|years ago|year ago|decade ago|(?:when|while) i was (?:younger|little|small|a kid|a child|a teen|a teenager|in (?:high|middle) school|in college|at uni|at university|\d+|a student|in my twenties)|as a (?:kid|child|teen|teenager)|in the past|back then|back in (?:high school|school|college|the day|\d+)|long time ago|long ago|growing up|in my teens|at \d+ i|in (?:my )?childhood|when we were (?:kids|young))\b`)
+var resolved = regexp.MustCompile(`\b(?:(?:clean|sober|free) (?:for|since)|doing (?:much |a lot |so much |way )?(?:better|well|good|ok|okay|fine)(?: now)?|(?:have|has) been (?:ok|okay|fine|good|well|better|stable)|recovered|in recovery|recovering|no longer|not anymore|got help|getting help|(?:am|m|is|s|are) (?:safe|ok|okay|fine|good|in a better place) now|(?:have|has) not (?:cut|harmed|hurt|self harmed|felt|thought|had)|those days are|behind me|survived|in therapy for it|made it through|doing okay now|healed|left him|left her|moved out|protective order|restraining order|got out|am out)\b`)
+var recent = regexp.MustCompile(`\b(?:again|lately|recently|tonight|today|right now|this (?:week|morning|evening|afternoon|month)|relapsed|last night|yesterday|anymore|currently|these days|every (?:day|night)|starting to|tomorrow|this weekend|soon|now i|still (?:want|think|cut|do it|hurt))\b`)
+
+// abstract markers mean the message talks about a topic, not a disclosure.
+var abstract = regexp.MustCompile(`\b(?:asked (?:me )?if|asks (?:me )?if|asking (?:me )?if|a patient|my patient|patients|prevention|awareness|training|hotline|helpline|statistics|stats|rates|rate|research|essay|article|paper|book|novel|movie|film|show|series|documentary|podcast|song|lyrics|lecture|class|course|seminar|workshop|presentation|assembly|episode|character|game|news|volunteer|volunteering|volunteered|campaign|charity|fundraiser|walk|module|project on|report on|study|studying|topic|trigger warning|tw|cw|poem|story|fiction|role play|roleplay|died by suicide|committed suicide|killed (?:himself|herself|themselves) (?:\S+ ){0,3}(?:ago|years|in \d+|last year|when))\b`)
+
+// fear, sinister and trivial conditions judge threats from others.
+var fear = regexp.MustCompile(`\b(?:scared|afraid|terrified|frightened|fear|fearing|panicking|hiding|hid|ran away|run away|shaking|not safe|unsafe|help me|please help|threatened|threatens|threatening|threat|said he would|said she would|gun|knife|weapon|tonight|police|cops|911|999|112|hurt me|again)\b`)
+var sinister = regexp.MustCompile(`\b(?:if (?:i|we) (?:ever )?(?:leave|left|go|try to leave|break up|tell|told|report|call|talk to|speak to|go to the police|see|seeing|testify|come out|leave him|leave her)|finds? out (?:i am|im|i m|that i am|about (?:us|me|my girlfriend|my boyfriend))|(?:for|because) (?:being gay|being trans|being queer|coming out))\b`)
+var trivial = regexp.MustCompile(`\b(?:if (?:i|im|i am|we) (?:am |m )?(?:late|forget|forgot|miss|missed|break|broke|lose|lost|fail|failed|spill|spilled|eat|ate|dont|do not|wear|crash|scratch|dent|stay out|skip|buy|spend|bring|get home late|come home late)|(?:my|the|these|those|her|his) (?:grades|report card|test|exam|results|dishes|car|phone bill|credit card|haircut|tattoo|curfew|vase|bill)|when (?:she|he|they) (?:sees?|finds? out about|hears? about) (?:my|the|this|that|what i)|(?:spoiler|spoilers|surprise party|the ending)|(?:for|about) (?:being late|the mess|the dishes|forgetting))\b`)
+
+// minor markers say the writer, or the person harmed, is a child.
+var minor = regexp.MustCompile(`\b(?:i am (?:1[0-7]|[5-9])|im (?:1[0-7]|[5-9])|(?:1[0-7]|[5-9]) (?:years old|yrs old|yo|y o)|(?:1[0-7]|[5-9])yo|in (?:\d+th|\d+rd|\d+nd|year \d+|grade \d+|middle school|high school|junior high|elementary)|my (?:little|younger|baby|step|half) (?:brother|sister)|(?:i am|im) a (?:kid|child|minor|teen|teenager)|not 18|under 18)\b`)

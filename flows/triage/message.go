@@ -14,7 +14,7 @@ type message struct {
 	clauses []clause
 	full    string
 	joke, serious, past, resolved, recent,
-	fear, sinister, trivial, minor bool
+	fear, sinister, trivial, minor, figurative bool
 }
 
 func newMessage(cs []clause) *message {
@@ -23,8 +23,8 @@ func newMessage(cs []clause) *message {
 		parts[i] = c.text
 	}
 	m := &message{clauses: cs, full: strings.Join(parts, " . ")}
-	m.joke = joke.MatchString(m.full)
 	m.serious = serious.MatchString(m.full)
+	m.joke = joke.MatchString(m.full) && !m.serious
 	m.past = pastMarkers.MatchString(m.full)
 	m.resolved = resolved.MatchString(m.full)
 	m.recent = recent.MatchString(m.full)
@@ -32,6 +32,7 @@ func newMessage(cs []clause) *message {
 	m.sinister = sinister.MatchString(m.full)
 	m.trivial = trivial.MatchString(m.full)
 	m.minor = minor.MatchString(m.full)
+	m.figurative = figurative.MatchString(m.full)
 	return m
 }
 
@@ -108,7 +109,7 @@ func (m *message) judge(rl *rule, c clause, start int, isAbstract bool) (signal,
 		return signal{}, false
 	}
 	s := signal{risk: rl.risk, kinds: append([]Kind(nil), rl.kinds...), third: rl.flags&fThird != 0}
-	if isAbstract && (rl.flags&fTopic != 0 || s.third) {
+	if (isAbstract || m.figurative) && (rl.flags&fTopic != 0 || s.third || m.figurative) {
 		return signal{}, false
 	}
 	self := s.kinds[0] == KindSuicide || s.kinds[0] == KindSelfHarm || s.kinds[0] == KindMedical
@@ -123,10 +124,12 @@ func (m *message) judge(rl *rule, c clause, start int, isAbstract bool) (signal,
 		// "She'll kill me if I'm late" is a figure of speech; "he'll break my legs if I'm late" is not.
 		trivial := m.trivial && killWords.MatchString(c.text[start:])
 		switch {
-		case m.sinister, m.fear && !trivial:
+		case m.sinister:
 			s.risk = RiskCrisis
-		case m.joke || trivial:
+		case m.joke || trivial || m.figurative:
 			return signal{}, false
+		case m.fear:
+			s.risk = RiskCrisis
 		}
 	case rl.flags&fJokey != 0:
 		switch {

@@ -128,7 +128,11 @@ func Classify(text string) Result {
 	res.Concerns = msg.concerns()
 	sigs := msg.risks()
 	if len(sigs) == 0 {
-		return res
+		s, ok := msg.conceptSignal()
+		if !ok {
+			return res
+		}
+		sigs = append(sigs, s)
 	}
 	third := true
 	for _, s := range sigs {

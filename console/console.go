@@ -54,7 +54,11 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, eng *flows.Engine, op
 			log.Error("intake step failed", "session", opts.SessionID, "err", err)
 		}
 		for _, m := range reply.Messages {
-			if err := p.print(m); err != nil {
+			var alert *flows.Alert
+			if m.Crisis && reply.Alert != nil {
+				alert, reply.Alert = reply.Alert, nil
+			}
+			if err := p.print(m, alert); err != nil {
 				return true, err
 			}
 			done = done || m.Done
@@ -124,6 +128,8 @@ type jsonMessage struct {
 	Waiting bool           `json:"waiting"`
 	Done    bool           `json:"done"`
 	Handoff *jsonHandoff   `json:"handoff,omitempty"`
+	// Alert is the urgent alert the moderators would get at once, on the crisis message that raised it.
+	Alert *flows.Alert `json:"alert,omitempty"`
 }
 
 type jsonHandoff struct {
@@ -137,10 +143,10 @@ type jsonHandoff struct {
 	Summary   string           `json:"summary"`
 }
 
-func (p printer) print(m flows.Message) error {
+func (p printer) print(m flows.Message, alert *flows.Alert) error {
 	if p.json {
 		jm := jsonMessage{Text: m.Text, Choices: m.Choices, Multi: m.Multi, State: m.State, Crisis: m.Crisis,
-			Waiting: m.Waiting, Done: m.Done}
+			Waiting: m.Waiting, Done: m.Done, Alert: alert}
 		if jm.Choices == nil {
 			jm.Choices = []flows.Choice{}
 		}

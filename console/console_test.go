@@ -25,6 +25,10 @@ type msg struct {
 	Crisis  bool           `json:"crisis"`
 	Waiting bool           `json:"waiting"`
 	Done    bool           `json:"done"`
+	Alert   *struct {
+		Ref   string   `json:"ref"`
+		Kinds []string `json:"kinds"`
+	} `json:"alert"`
 	Handoff *struct {
 		Ref       string   `json:"ref"`
 		Concerns  []string `json:"concerns"`

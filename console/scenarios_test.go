@@ -31,6 +31,9 @@ func TestCrisisAtSeveralStates(t *testing.T) {
 		c, _ := e.open(t, "crisis-first", "US")
 		ms := c.send("I'm going to kill myself tonight")
 		crisisFirst(t, ms, "988")
+		if ms[0].Alert == nil || ms[0].Alert.Ref == "" || len(ms[0].Alert.Kinds) == 0 {
+			t.Errorf("the crisis message carries no alert: %+v", ms[0])
+		}
 		ms = c.expect("continue", "welcome")
 		_ = ms
 	})

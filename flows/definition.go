@@ -223,6 +223,10 @@ var requiredMessages = []string{
 	"done", "back_none", "crisis", "crisis_other", "crisis_next", "risk_check", "risk_check_ok",
 	"dismissed", "confirm_concern", "which_primary", "edit_which", "text_too_long", "empty",
 	"unavailable", "stale", "concern_no", "referrals_intro",
+	"plan_intro", "plan_title", "plan_keep", "plan_kept", "plan_dropped",
+	"plan_warning", "plan_coping", "plan_places", "plan_people", "plan_professionals", "plan_safe",
+	"plan_warning_title", "plan_coping_title", "plan_places_title", "plan_people_title",
+	"plan_professionals_title", "plan_safe_title",
 }
 
 // builtinTagPrefixes are tags the engine sets itself, so conditions may use them without a choice adding them.

@@ -166,7 +166,7 @@ func (t *turn) run(ctx context.Context, s *Session) (*Session, error) {
 	if text != "" && s.Sub == nil && t.screen(text) {
 		return s, nil
 	}
-	if s.Sub != nil && text != "" && s.Sub.Kind != subRiskCheck && s.Sub.Kind != subCrisis && t.screen(text) {
+	if s.Sub != nil && text != "" && !s.Sub.safety() && t.screen(text) {
 		return s, nil
 	}
 
@@ -243,7 +243,7 @@ func (t *turn) screen(text string) bool {
 	res := triage.Classify(text)
 	switch {
 	case res.Risk == triage.RiskCrisis, res.Risk == triage.RiskCheck && t.s.Dismissed > 0:
-		t.crisis(kindsOf(res), res.ThirdParty, text)
+		t.crisis(kindsOf(res), res.ThirdParty, text, "")
 		return true
 	case res.Risk == triage.RiskCheck:
 		t.s.Sub = &Sub{Kind: subRiskCheck, Pending: text, Kinds: kindsOf(res), Third: res.ThirdParty}
@@ -253,17 +253,37 @@ func (t *turn) screen(text string) bool {
 	return false
 }
 
-// crisis sends the crisis response, marks the session urgent, and only then offers to continue. pending is the
-// typed text to read as an answer when the person goes on.
-func (t *turn) crisis(kinds []string, third bool, pending string) {
+// crisis sends the crisis response, marks the session urgent and alerts the moderators, and only then offers to
+// continue. pending is typed text to read as an answer when the person goes on; next is where going on leads
+// when the answer was already recorded.
+func (t *turn) crisis(kinds []string, third bool, pending, next string) {
 	if len(kinds) == 0 {
 		kinds = []string{string(triage.KindSuicide)}
 	}
 	t.s.Urgent = true
 	t.s.addRisk(kinds...)
 	t.say(t.e.crisisMessage(t.s.Region, kinds, third))
-	t.s.Sub = &Sub{Kind: subCrisis, Pending: pending, Kinds: kinds, Third: third}
+	t.alert(kinds, third)
+	t.s.Sub = &Sub{Kind: subCrisis, Pending: pending, Kinds: kinds, Third: third, Next: next}
 	t.askSub()
+}
+
+// alert raises an urgent alert for risk kinds the moderators have not heard of in this session.
+func (t *turn) alert(kinds []string, third bool) {
+	var fresh []triage.Kind
+	for _, k := range kinds {
+		if !slices.Contains(t.s.Alerted, k) {
+			t.s.Alerted = append(t.s.Alerted, k)
+			fresh = append(fresh, triage.Kind(k))
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	t.reply.Alert = &Alert{
+		Ref: newRef(), SessionID: t.s.ID, Community: t.s.Community, Region: t.s.Region, Kinds: fresh,
+		ThirdParty: third, Anonymous: t.e.flow.tags(t.s)["anonymous"], Created: t.now,
+	}
 }
 
 // answer reads an answer to the current question, typed or clicked.
@@ -372,16 +392,13 @@ func (t *turn) record(ctx context.Context, st *State, ans Answer, picked []*Choi
 			kinds = append(kinds, c.Crisis)
 		}
 	}
-	if len(kinds) > 0 && t.answered {
+	switch {
+	case len(kinds) > 0 && t.answered:
 		t.s.Urgent = true
 		t.s.addRisk(kinds...)
-	} else if len(kinds) > 0 {
-		t.s.Urgent = true
-		t.s.addRisk(kinds...)
-		t.say(t.e.crisisMessage(s.Region, kinds, false))
+	case len(kinds) > 0:
 		// The crisis follow-up stays in this state; continuing moves on to next.
-		s.Sub = &Sub{Kind: subCrisis, Kinds: kinds, Next: next}
-		t.askSub()
+		t.crisis(kinds, false, "", next)
 		return nil
 	}
 	return t.enter(ctx, next)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -307,5 +308,68 @@ func TestRefsAreShortAndReadable(t *testing.T) {
 	}
 	if len(seen) < 195 {
 		t.Errorf("refs repeat too often: %d distinct of 200", len(seen))
+	}
+}
+
+func TestCrisisRaisesOneAlertPerKind(t *testing.T) {
+	e, _ := newTestEngine(t)
+	c := &chat{t: t, e: e, id: "discord:42", reg: "GB"}
+	c.do(Input{Command: CommandOpen, Community: "guild-1"})
+	r := c.say("I'm going to kill myself tonight")
+	a := r.Alert
+	if a == nil {
+		t.Fatal("a crisis raised no alert")
+	}
+	if a.SessionID != "discord:42" || a.Community != "guild-1" || a.Region != "GB" || !slices.Contains(a.Kinds, "suicide") {
+		t.Errorf("alert = %+v", a)
+	}
+	if raw, _ := json.Marshal(a); strings.Contains(string(raw), "kill myself") {
+		t.Errorf("the alert carries the member's words: %s", raw)
+	}
+	c.say("continue")
+	if r := c.say("I'm going to kill myself tonight"); r.Alert != nil {
+		t.Error("a second signal of the same kind raised a second alert")
+	}
+	if r := c.say("he said he'd kill me if I leave"); r.Alert == nil || !slices.Contains(r.Alert.Kinds, "violence") {
+		t.Errorf("a new kind of signal should alert again: %+v", r.Alert)
+	}
+}
+
+func TestSafetyPlanIsKeptOnlyWhenAsked(t *testing.T) {
+	for _, keep := range []bool{true, false} {
+		t.Run(fmt.Sprint("keep=", keep), func(t *testing.T) {
+			e, st := newTestEngine(t)
+			c := &chat{t: t, e: e, id: "u"}
+			c.do(Input{Command: CommandOpen})
+			c.say("i want to end my life")
+			r := c.do(Input{Choices: []string{"plan"}, State: "welcome#crisis"})
+			if m := last(r); m.State != "welcome#plan" || !strings.Contains(m.Text, "1 of 6") {
+				t.Fatalf("plan did not start: %+v", m)
+			}
+			for i, a := range []string{"when I stop sleeping", "skip", "my sister's flat", "Ana 555-0101", "my GP", "give my pills to Ana"} {
+				r = c.say(a)
+				if i < 5 && !strings.Contains(last(r).Text, fmt.Sprintf("%d of 6", i+2)) {
+					t.Fatalf("step %d: %q", i+2, last(r).Text)
+				}
+			}
+			if len(r.Messages) < 2 || !strings.Contains(r.Messages[0].Text, "My safety plan") || !strings.Contains(r.Messages[0].Text, "Ana 555-0101") {
+				t.Fatalf("finished plan not shown: %+v", r.Messages)
+			}
+			if strings.Contains(st.session(t, "u").SafetyPlan, "Ana") {
+				t.Fatal("the plan was stored before the member chose")
+			}
+			choice := "dropplan"
+			if keep {
+				choice = "keepplan"
+			}
+			r = c.do(Input{Choices: []string{choice}, State: "welcome#keep"})
+			got := st.session(t, "u").SafetyPlan
+			if keep != strings.Contains(got, "Ana 555-0101") {
+				t.Errorf("keep=%v but stored plan = %q", keep, got)
+			}
+			if last(r).State != "welcome" {
+				t.Errorf("after the plan the intake should go on: %+v", last(r))
+			}
+		})
 	}
 }

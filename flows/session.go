@@ -23,6 +23,10 @@ type Session struct {
 	Risks []string `json:"rk,omitempty"`
 	// Urgent is set by any crisis signal and never cleared within a session.
 	Urgent bool `json:"u,omitempty"`
+	// Alerted lists the risk kinds the moderators have been alerted to, so that each new kind alerts once.
+	Alerted []string `json:"al,omitempty"`
+	// SafetyPlan is the member's safety plan, kept only when they asked to keep it.
+	SafetyPlan string `json:"sp,omitempty"`
 	// Dismissed counts risk signals the person said were a figure of speech; after one, the next signal goes
 	// straight to the crisis response.
 	Dismissed int `json:"dm,omitempty"`
@@ -56,6 +60,8 @@ const (
 	subEdit           = "edit"    // which answer to change
 	subDone           = "done"    // intake complete: start a new one or delete
 	subForget         = "forget"  // confirm deleting everything
+	subPlan           = "plan"    // writing a safety plan, one step at a time
+	subPlanKeep       = "keep"    // keep the finished safety plan, or not
 )
 
 // Sub is a step the engine asks inside a state without moving the flow: its choices are the engine's own.
@@ -71,6 +77,9 @@ type Sub struct {
 	Next string `json:"nx,omitempty"`
 	// Third is set when the risk concerns someone else.
 	Third bool `json:"3p,omitempty"`
+	// Step and Plan hold a safety plan being written; it is dropped unless the member asks to keep it.
+	Step int      `json:"n,omitempty"`
+	Plan []string `json:"pl,omitempty"`
 }
 
 // maxSeen bounds the remembered event ids; Discord redelivers within seconds, not hundreds of events later.
@@ -101,4 +110,14 @@ func (s *Session) addRisk(kinds ...string) {
 			s.Risks = append(s.Risks, k)
 		}
 	}
+}
+
+// safety reports whether the sub-step is part of a crisis response, where typed words are read as answers to it
+// rather than screened as new messages.
+func (s *Sub) safety() bool {
+	switch s.Kind {
+	case subRiskCheck, subCrisis, subPlan, subPlanKeep:
+		return true
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/fulcrum-intake/fulcrum/flows/triage"
@@ -18,6 +19,10 @@ var defaultLabels = map[string]string{
 	"resume":   "Resume where I left off",
 	"restart":  "Start over",
 	"forget":   "Delete everything I told you",
+	"plan":     "Make a short safety plan with me",
+	"skip":     "Skip this one",
+	"keepplan": "Keep a copy with my intake",
+	"dropplan": "Don't keep it; I've saved it myself",
 	"new":      "Start a new intake",
 	"summary":  "Back to the summary",
 	"keep":     "No, keep my answers",
@@ -35,6 +40,10 @@ var subAliases = map[string][]string{
 	"new":      {"new intake", "start", "start again", "again", "yes"},
 	"summary":  {"back", "summary", "none", "nothing"},
 	"keep":     {"no", "keep", "cancel"},
+	"plan":     {"safety plan", "make a plan", "plan", "make a safety plan"},
+	"skip":     {"skip", "pass", "next", "none", "nothing", "dont know", "i dont know", "not sure"},
+	"keepplan": {"keep", "keep it", "keep a copy", "yes", "save it", "save"},
+	"dropplan": {"dont keep", "dont keep it", "no", "discard", "delete it", "i saved it"},
 }
 
 func (e *Engine) subChoice(id string) *ChoiceDef {
@@ -62,9 +71,13 @@ func (t *turn) subChoices() []*ChoiceDef {
 		return ids("forget", "keep")
 	case subCrisis:
 		if t.s.Dismissed > 0 {
-			return ids("continue", "stop")
+			return ids("continue", "plan", "stop")
 		}
-		return ids("continue", "figure", "stop")
+		return ids("continue", "plan", "figure", "stop")
+	case subPlan:
+		return ids("skip")
+	case subPlanKeep:
+		return ids("keepplan", "dropplan")
 	case subResume:
 		return ids("resume", "restart", "forget")
 	case subDone:
@@ -101,6 +114,9 @@ func (t *turn) askSub() {
 		text = f.Msg("which_primary")
 	case subRiskCheck:
 		text = f.Msg("risk_check")
+		if len(sub.Kinds) > 0 && sub.Kinds[0] == string(triage.KindViolence) && f.Msg("risk_check_violence") != "" {
+			text = f.Msg("risk_check_violence")
+		}
 	case subCrisis:
 		text = f.Msg("crisis_next")
 	case subResume:
@@ -111,6 +127,13 @@ func (t *turn) askSub() {
 		text = strings.ReplaceAll(f.Msg("done"), "{ref}", t.s.Ref)
 	case subForget:
 		text = f.Msg("forget_confirm")
+	case subPlan:
+		text = f.Msg(planSteps[sub.Step])
+		if sub.Step == 0 {
+			text = f.Msg("plan_intro") + "\n\n" + text
+		}
+	case subPlanKeep:
+		text = f.Msg("plan_keep")
 	}
 	m := Message{Text: text, State: t.questionState()}
 	for _, c := range t.subChoices() {
@@ -138,6 +161,15 @@ func (t *turn) answerSub(ctx context.Context, text string) (*Session, error) {
 		if c == nil && text != "" && t.screenAgain(text) {
 			return s, nil
 		}
+	}
+	if sub.Kind == subPlan && c == nil {
+		// Every typed answer is a step of the plan; it is the crisis response, so it is not screened again.
+		if text == "" {
+			t.sayText("empty")
+			t.askSub()
+			return s, nil
+		}
+		return s, t.planStep(ctx, text)
 	}
 	if c == nil {
 		if sub.Kind == subConfirmConcern && text != "" {
@@ -175,7 +207,7 @@ func (t *turn) answerSub(ctx context.Context, text string) (*Session, error) {
 	case subRiskCheck:
 		s.Sub = nil
 		if c.ID == "yes" {
-			t.crisis(sub.Kinds, sub.Third, sub.Pending)
+			t.crisis(sub.Kinds, sub.Third, sub.Pending, sub.Next)
 			return s, nil
 		}
 		s.Dismissed++
@@ -191,6 +223,22 @@ func (t *turn) answerSub(ctx context.Context, text string) (*Session, error) {
 		case "figure":
 			s.Dismissed++
 			t.sayText("dismissed")
+		case "plan":
+			s.Sub = &Sub{Kind: subPlan, Pending: sub.Pending, Next: sub.Next, Kinds: sub.Kinds, Third: sub.Third}
+			t.askSub()
+			return s, nil
+		}
+		return s, t.continueAfter(ctx, sub)
+	case subPlan:
+		return s, t.planStep(ctx, "")
+	case subPlanKeep:
+		s.Sub = nil
+		plan := formatPlan(t.e.flow, sub.Plan)
+		if c.ID == "keepplan" {
+			s.SafetyPlan = plan
+			t.sayText("plan_kept")
+		} else {
+			t.sayText("plan_dropped")
 		}
 		return s, t.continueAfter(ctx, sub)
 	case subResume:
@@ -244,7 +292,7 @@ func (t *turn) screenAgain(text string) bool {
 	if res.Risk == triage.RiskNone {
 		return false
 	}
-	t.crisis(kindsOf(res), res.ThirdParty, t.s.Sub.Pending)
+	t.crisis(kindsOf(res), res.ThirdParty, t.s.Sub.Pending, t.s.Sub.Next)
 	return true
 }
 
@@ -292,4 +340,39 @@ func choicesOf(st *State, ids []string) []*ChoiceDef {
 		}
 	}
 	return out
+}
+
+// planSteps are the Stanley-Brown safety plan's steps, as message keys.
+var planSteps = []string{"plan_warning", "plan_coping", "plan_places", "plan_people", "plan_professionals", "plan_safe"}
+
+// planStep keeps one answer of the safety plan (empty means skipped) and asks the next step, or shows the plan.
+func (t *turn) planStep(ctx context.Context, text string) error {
+	sub := t.s.Sub
+	sub.Plan = append(sub.Plan, text)
+	sub.Step++
+	if sub.Step < len(planSteps) {
+		t.askSub()
+		return nil
+	}
+	t.say(Message{Text: formatPlan(t.e.flow, sub.Plan), State: t.s.State})
+	t.s.Sub = &Sub{Kind: subPlanKeep, Plan: sub.Plan, Pending: sub.Pending, Next: sub.Next, Kinds: sub.Kinds, Third: sub.Third}
+	t.askSub()
+	return nil
+}
+
+// formatPlan writes the safety plan as one message the member can keep.
+func formatPlan(f *Flow, answers []string) string {
+	var b strings.Builder
+	b.WriteString(f.Msg("plan_title"))
+	for i, key := range planSteps {
+		a := ""
+		if i < len(answers) {
+			a = answers[i]
+		}
+		if a == "" {
+			a = "—"
+		}
+		b.WriteString("\n" + strconv.Itoa(i+1) + ". **" + f.Msg(key+"_title") + "**: " + a)
+	}
+	return b.String()
 }

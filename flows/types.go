@@ -112,6 +112,22 @@ type Reply struct {
 	Stale bool
 	// Deleted is set when the person's session was deleted at their request.
 	Deleted bool
+	// Alert is set when this turn found a crisis signal the moderators have not yet been alerted to: adapters
+	// raise an urgent handoff at once, even mid-intake.
+	Alert *Alert
+}
+
+// Alert is the minimum the moderators need, at once, when a member may be at risk: what kind of signal, where,
+// and who (unless the member chose to stay anonymous). It carries nothing the member wrote.
+type Alert struct {
+	Ref        string        `json:"ref"`
+	SessionID  string        `json:"-"`
+	Community  string        `json:"-"`
+	Region     string        `json:"region,omitempty"`
+	Kinds      []triage.Kind `json:"kinds"`
+	ThirdParty bool          `json:"third_party"`
+	Anonymous  bool          `json:"anonymous"`
+	Created    time.Time     `json:"-"`
 }
 
 // Referral is one support option offered to the person.

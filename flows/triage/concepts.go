@@ -1,7 +1,6 @@
 package triage
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -33,11 +32,11 @@ const (
 	numConcepts
 )
 
-func phrases(words ...string) *regexp.Regexp {
-	return regexp.MustCompile(`\b(?:` + strings.Join(words, "|") + `)\b`)
+func phrases(words ...string) *gated {
+	return mustGate(`\b(?:` + strings.Join(words, "|") + `)\b`)
 }
 
-var conceptRes = [numConcepts]*regexp.Regexp{
+var conceptRes = [numConcepts]*gated{
 	cDeath: phrases(`suicide|suicidal|end it|ending it|end it all|end my life|ending my life|finish my life|end everything|take my life|(?:i|me) (?:\S+ ){0,3}(?:die|be dead)|not (?:be|being) (?:here|around|alive) (?:anymore|much longer|past|after|by|next)`,
 		`(?:not|no longer) (?:gonna|going to) be (?:here|around)`, `be gone (?:forever|for good|soon|by)`, `gone (?:forever|for good)`, `(?:logging|log) off forever`,
 		`final day|my last (?:day|night|message|week)|made peace with it|(?:wrote|written|writing|rewriting|rewrote) (?:my|a) (?:will|goodbye|suicide note|note)|goodbye (?:note|letter|letters|message)`,

@@ -1,7 +1,6 @@
 package triage
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -11,11 +10,11 @@ import (
 type cue struct {
 	area   Area
 	weight int
-	re     *regexp.Regexp
+	re     *gated
 }
 
 func cues(area Area, weight int, words ...string) cue {
-	return cue{area: area, weight: weight, re: regexp.MustCompile(`\b(?:` + macros.Replace(strings.Join(words, "|")) + `)\b`)}
+	return cue{area: area, weight: weight, re: mustGate(`\b(?:` + macros.Replace(strings.Join(words, "|")) + `)\b`)}
 }
 
 var compiledCues = sync.OnceValue(func() []cue {
@@ -121,7 +120,7 @@ func (m *message) concerns() []Area {
 }
 
 // partnerPronoun is "he" or "she" acting on the writer.
-var partnerPronoun = regexp.MustCompile(`\b(?:he|she)\b`)
+var partnerPronoun = mustGate(`\b(?:he|she)\b`)
 
 // strongRelationship marks a message where a partner, not work, is the subject.
-var strongRelationship = regexp.MustCompile(`\b(?:boyfriend|girlfriend|husband|wife|partner|fiance|spouse|my ex|my bf|my gf)\b`)
+var strongRelationship = mustGate(`\b(?:boyfriend|girlfriend|husband|wife|partner|fiance|spouse|my ex|my bf|my gf)\b`)

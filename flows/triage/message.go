@@ -1,7 +1,6 @@
 package triage
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 )
@@ -155,7 +154,7 @@ func (m *message) judge(rl *rule, c clause, start int, isAbstract bool) (signal,
 }
 
 // killWords are the threats people also say in jest.
-var killWords = regexp.MustCompile(`^(?:\S+ ){0,8}?(?:kill|murder|end|strangle)\b`)
+var killWords = mustGate(`^(?:\S+ ){0,8}?(?:kill|murder|end|strangle)\b`)
 
 func containsKind(ks []Kind, k Kind) bool {
 	for _, x := range ks {

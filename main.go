@@ -17,6 +17,7 @@ import (
 
 	"github.com/kelseyhightower/envconfig"
 
+	"github.com/fulcrum-intake/fulcrum/bot"
 	"github.com/fulcrum-intake/fulcrum/console"
 	"github.com/fulcrum-intake/fulcrum/flows"
 	"github.com/fulcrum-intake/fulcrum/flows/crisis"
@@ -34,11 +35,19 @@ type config struct {
 	SessionTTL time.Duration `envconfig:"SESSION_TTL" default:"168h"`
 	Region     string        `envconfig:"REGION"`
 	LogLevel   slog.Level    `envconfig:"LOG_LEVEL" default:"info"`
+
+	DiscordToken   string `envconfig:"DISCORD_TOKEN"`
+	DiscordAPIBase string `envconfig:"DISCORD_API_BASE"`
+	// ShutdownTimeout bounds how long the bot finishes events in flight after SIGTERM; it stays under
+	// Kubernetes' default 30 s grace period.
+	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"10s"`
 }
 
 const usage = `fulcrum: a kind, safe intake for a community's counseling support.
 
 Usage:
+  fulcrum run                                                 run the Discord bot (FULCRUM_DISCORD_TOKEN);
+                                                              plain "fulcrum" does too when the token is set
   fulcrum console [--json] [--session NAME] [--region CODE]   run the intake in this terminal
   fulcrum triage                                              classify messages, one per line on stdin
   fulcrum flows graph                                         print the intake as a Mermaid diagram
@@ -66,10 +75,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// Console output goes to stdout; logs go to stderr and hold no message text, answer or token.
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	if len(args) == 0 {
+		if cfg.DiscordToken != "" {
+			return runBot(ctx, cfg, log)
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	switch args[0] {
+	case "run":
+		return runBot(ctx, cfg, log)
 	case "console":
 		return runConsole(ctx, cfg, args[1:], stdin, stdout, log)
 	case "triage":
@@ -94,7 +108,7 @@ func runConsole(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	eng, closeStore, err := buildEngine(ctx, cfg, log)
+	eng, _, _, closeStore, err := buildEngine(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -104,33 +118,56 @@ func runConsole(ctx context.Context, cfg config, args []string, stdin io.Reader,
 	})
 }
 
+// runBot runs the Discord bot until ctx ends (SIGINT or SIGTERM).
+func runBot(ctx context.Context, cfg config, log *slog.Logger) error {
+	s, err := bot.NewSession(cfg.DiscordToken, cfg.DiscordAPIBase)
+	if err != nil {
+		return err
+	}
+	eng, st, dir, closeStore, err := buildEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	b := bot.New(s, eng, st, bot.Options{
+		Logger:          log,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		KnownRegion: func(code string) (string, bool) {
+			r, _ := dir.For(code)
+			return r.Code, r.Code != crisis.IntlCode
+		},
+	})
+	return b.Run(ctx)
+}
+
 // buildEngine wires the flow, crisis resources and store. With no FULCRUM_REDIS_URL it starts the embedded store.
-func buildEngine(ctx context.Context, cfg config, log *slog.Logger) (*flows.Engine, func(), error) {
+func buildEngine(ctx context.Context, cfg config, log *slog.Logger) (*flows.Engine, *store.Redis, *crisis.Directory, func(), error) {
 	flow, err := loadFlow(cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	dir, err := crisis.Load()
 	if err != nil {
-		return nil, nil, fmt.Errorf("crisis resources: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("crisis resources: %w", err)
 	}
 	url, closeStore := cfg.RedisURL, func() {}
 	if url == "" {
 		emb, err := store.StartEmbedded()
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, nil, err
 		}
-		log.Warn("FULCRUM_REDIS_URL is not set: using the embedded in-memory store; nothing survives a restart")
+		log.Warn("FULCRUM_REDIS_URL is not set: using the embedded in-memory store; NOTHING SURVIVES A RESTART " +
+			"(sessions, server settings and undelivered handoffs are lost)")
 		url, closeStore = emb.URL(), emb.Close
 	}
 	rdb, err := store.Connect(ctx, url)
 	if err != nil {
 		closeStore()
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	st := store.New(rdb, store.Options{Prefix: cfg.KeyPrefix, SessionTTL: cfg.SessionTTL})
 	eng := flows.NewEngine(flow, st, dir, flows.Options{Logger: log})
-	return eng, func() { _ = rdb.Close(); closeStore() }, nil
+	return eng, st, dir, func() { _ = rdb.Close(); closeStore() }, nil
 }
 
 func loadFlow(cfg config) (*flows.Flow, error) {

@@ -131,7 +131,7 @@ func (t *turn) finish() {
 
 func (t *turn) run(ctx context.Context, s *Session) (*Session, error) {
 	if t.in.Command == CommandForget {
-		t.reply.Deleted = true
+		t.reply.Deleted, t.reply.Forgotten = true, true
 		t.ended = true
 		t.say(Message{Text: t.e.flow.Msg("deleted"), Done: true})
 		return nil, nil

@@ -373,3 +373,21 @@ func TestSafetyPlanIsKeptOnlyWhenAsked(t *testing.T) {
 		})
 	}
 }
+
+func TestForgetIsToldApartFromCancel(t *testing.T) {
+	e, _ := newTestEngine(t)
+	c := &chat{t: t, e: e, id: "u"}
+	c.do(Input{Command: CommandOpen})
+	c.say("forget")
+	if r := c.say("yes"); !r.Deleted || !r.Forgotten {
+		t.Errorf("typed forget: Deleted=%v Forgotten=%v", r.Deleted, r.Forgotten)
+	}
+	c2 := &chat{t: t, e: e, id: "v"}
+	c2.do(Input{Command: CommandOpen})
+	if r := c2.say("not now"); !r.Deleted || r.Forgotten {
+		t.Errorf("declining: Deleted=%v Forgotten=%v, want deleted but not a forget request", r.Deleted, r.Forgotten)
+	}
+	if r := c2.do(Input{Command: CommandForget}); !r.Forgotten {
+		t.Error("CommandForget is not marked Forgotten")
+	}
+}

@@ -271,7 +271,7 @@ func (t *turn) answerSub(ctx context.Context, text string) (*Session, error) {
 	case subForget:
 		s.Sub = nil
 		if c.ID == "forget" {
-			t.reply.Deleted = true
+			t.reply.Deleted, t.reply.Forgotten = true, true
 			t.ended = true
 			t.say(Message{Text: t.e.flow.Msg("deleted"), Done: true})
 			return nil, nil

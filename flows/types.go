@@ -110,8 +110,11 @@ type Reply struct {
 	Handoff *Handoff
 	// Stale is set when the input was a click on a question that is no longer current; nothing changed.
 	Stale bool
-	// Deleted is set when the person's session was deleted at their request.
+	// Deleted is set when the session was deleted: the person asked to forget, cancelled, or declined.
 	Deleted bool
+	// Forgotten is set when the person asked to delete everything: adapters delete what they keep about the
+	// person too (handoffs, relays), not only the session.
+	Forgotten bool
 	// Alert is set when this turn found a crisis signal the moderators have not yet been alerted to: adapters
 	// raise an urgent handoff at once, even mid-intake.
 	Alert *Alert

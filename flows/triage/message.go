@@ -27,6 +27,10 @@ func newMessage(cs []clause) *message {
 	m.past = pastMarkers.MatchString(m.full)
 	m.resolved = resolved.MatchString(m.full)
 	m.recent = recent.MatchString(m.full)
+	if m.resolved && !recentStrong.MatchString(m.full) {
+		// "Eight years clean now; some days I still think about the scars" is history, not a present risk.
+		m.recent = false
+	}
 	m.fear = fear.MatchString(m.full)
 	m.sinister = sinister.MatchString(m.full)
 	m.trivial = trivial.MatchString(m.full)

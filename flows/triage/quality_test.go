@@ -72,10 +72,10 @@ type figures struct {
 	missed, falseAlarms, wrongConcern                                         []string
 }
 
-func measure(set []labelled) figures {
+func measure(set []labelled, mdl *model) figures {
 	var f figures
 	for _, l := range set {
-		res := Classify(l.text)
+		res := classify(l.text, mdl)
 		if res.Risk == RiskCrisis {
 			f.flaggedCrisis++
 			if l.risk == RiskCrisis {
@@ -138,7 +138,7 @@ func ratio(a, b int) float64 {
 // false positives 0.08, concern accuracy 0.90; on the shared sample, every crisis line must be a crisis and no
 // safe line may be.
 func TestQuality(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*.tsv")
+	files, _ := filepath.Glob("corpus/*.tsv")
 	sample := filepath.Join("..", "..", "..", "shared", "data", "triage-samples.tsv")
 	if _, err := os.Stat(sample); err == nil {
 		files = append(files, sample)
@@ -151,7 +151,7 @@ func TestQuality(t *testing.T) {
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			set := loadTSV(t, path)
-			f := measure(set)
+			f := measure(set, shippedModel())
 			t.Logf("%s: %d messages", path, len(set))
 			t.Logf("  risk recall (check or crisis on risky): %.3f (%d/%d)", ratio(f.riskyHit, f.risky), f.riskyHit, f.risky)
 			t.Logf("  crisis recall (crisis on crisis lines): %.3f (%d/%d)", ratio(f.crisisHit, f.crisisLines), f.crisisHit, f.crisisLines)
@@ -187,5 +187,24 @@ func TestQuality(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestQualityAcrossSets is the honest figure: for each labelled set, the model is trained on the other sets only,
+// so the set plays the part of messages nobody has seen. (The rules were still written with every set in view;
+// the first blind figure of each set is recorded in README.md.) It fails only on a large regression.
+func TestQualityAcrossSets(t *testing.T) {
+	files, _ := filepath.Glob("corpus/*.tsv")
+	for _, path := range files {
+		name := filepath.Base(path)
+		f := measure(loadTSV(t, path), trainModel(name))
+		t.Logf("%s with a model that never saw it: risk recall %.3f, crisis recall %.3f, false positives %.3f, concern accuracy %.3f",
+			name, ratio(f.riskyHit, f.risky), ratio(f.crisisHit, f.crisisLines), ratio(f.safeFlagged, f.safe), ratio(f.concernHit, f.concernLines))
+		if r := ratio(f.riskyHit, f.risky); r < 0.85 {
+			t.Errorf("%s: cross-set risk recall %.3f below 0.85", name, r)
+		}
+		if r := ratio(f.safeFlagged, f.safe); r > 0.10 {
+			t.Errorf("%s: cross-set false-positive rate %.3f above 0.10", name, r)
+		}
 	}
 }

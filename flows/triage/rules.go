@@ -38,7 +38,7 @@ var macros = strings.NewReplacer(
 	"{other}", `(?:my (?:\S+ ){0,2}(?:friend|friends|bestie|roommate|sister|brother|mom|dad|cousin|partner|boyfriend|girlfriend|husband|wife|son|daughter|classmate|coworker|colleague|student|kid|child|niece|nephew|teammate|neighbor|neighbour|mate|buddy|ex|aunt|uncle|sibling|flatmate|girl|boy|cousins|kids|grandma|grandpa|best friend)|a friend|someone i know|this girl|this guy|one of my (?:\S+ ){0,1}friends)`,
 	"{kill}", `(?:kill|killing|killed|kil|end|hang|hanging|shoot|shooting|off|drown|poison|stab|suffocate)`,
 	"{selfword}", `(?:myself|my self|my life|my own life)`,
-	"{hurt}", `(?:hit|hits|hitting|punched|punches|punch|kicked|kicks|choked|chokes|choking|strangled|strangles|beat|beats|beating|slapped|slaps|shoved|shoves|pushed|hurt|hurts|hurting|attacked|attacks|stabbed|burned|burnt|threw|throws|bit|smacked|smacks|whipped|whips|dragged|grabbed|pinned|raped|rapes|molested|molests|abused|abuses|assaulted)`,
+	"{hurt}", `(?:hit|hits|hitting|punched|punches|punch|kicked|kicks|choked|chokes|choking|strangled|strangles|beat|beats|beating|slapped|slaps|shoved|shoves|pushed|attacked|attacks|stabbed|burned|burnt|threw|throws|bit|smacked|smacks|whipped|whips|dragged|grabbed|pinned|raped|rapes|molested|molests|abused|abuses|assaulted)`,
 )
 
 func r(pat string, risk Risk, flags flag, kinds ...Kind) rule {
@@ -133,6 +133,7 @@ func riskRules() []rule {
 		r(`(?:he|she|they|{fam}) {gap1}(?:said|says|told me|threatened|threatens|swore)(?: that)? (?:he|she|they)(?: would| will| is going to| are going to| d| ll)? (?:kill|hurt|shoot|stab|murder|end|find) (?:me|us)`, RiskCrisis, fThreat, KindViolence),
 		r(`(?:he|she|they|{fam}|someone|somebody|a man|a guy|a stranger|they all) {gap1}(?:{hurt}) (?:me|my face|my head|my neck|my arm|my arms|my body|us|my mom|my little|my sister|my brother|my kids|my son|my daughter)`, RiskCrisis, fThreat, KindViolence),
 		r(`(?:hit|punched|kicked|choked|strangled|beat|slapped|shoved|attacked|stabbed|abused|hurt) me (?:again|last night|yesterday|today|tonight|this morning|and|so|until|when|every|because|for|in front)`, RiskCrisis, fThreat, KindViolence),
+		r(`(?:he|she|they|{fam}) (?:hurts|hurt|is hurting|keeps hurting|has been hurting|was hurting) (?:me|us|my (?:little |baby )?(?:brother|sister|mom|son|daughter))`, RiskCrisis, fThreat, KindViolence),
 		r(`next time (?:will be|is going to be|it will be|is gonna be|he will|she will|it will|it ll) (?:be )?(?:worse|the last|from the top)`, RiskCrisis, 0, KindViolence),
 		r(`(?:he|she|they|{fam}) (?:\S+ ){0,5}(?:kill|murder|shoot|stab|strangle) (?:me|us)\b`, RiskCheck, fThreat, KindViolence),
 		r(`(?:pointed|aimed|held|holding|points|pointing) (?:a |the |his |her |it )?(?:gun|knife|it|a weapon)? ?at me|(?:threw|throws|thrown) (?:boiling water|hot water|a knife|a glass|a chair|a bottle|bleach) at me|(?:broke|broken|break|breaks) my (?:arm|wrist|nose|ribs|rib|jaw|legs|leg|hand|fingers|mom s arm|moms arm)|said (?:i am|im) next|(?:be )?waiting for me in the|put me in the ground|(?:gonna|going to) regret this|slashed my tires|(?:burn|burned) (?:it|the house|us|the mosque|my car) (?:down|with)|with us inside|(?:shoved|pushed|threw) me (?:off|down|into|against|out)|(?:showing|shows|showed) up (?:outside|at) my (?:apartment|house|work|door|school|job)|(?:following|followed|follows) me home|tried to (?:open|break|get in) (?:my|the) door|banging on (?:the|my) door|(?:has|had|got|holding) (?:a|the|his|her) (?:bat|knife|gun|weapon)`, RiskCrisis, fOwnNeg, KindViolence),
@@ -146,13 +147,13 @@ func riskRules() []rule {
 		// Sexual abuse and assault.
 		r(`raped|rape me|rapes me|raping me|sexually (?:assaulted|abused|harassed me|touched)|sexual (?:assault|abuse)|molested|molests|molesting|groped|gropes|groping me`, RiskCrisis, fTopic|fThreat, KindSexualAbuse),
 		r(`(?:forced|forces|forcing|pressured|pressures|pressuring|made|makes|coerced|coerces) me (?:to|into)? {gap1}(?:have sex|sex|do sexual|sexual|sleep with|touch him|touch her|perform|give him|suck|undress|send nudes|watch porn)`, RiskCrisis, fThreat, KindSexualAbuse),
-		r(`(?:touched|touches|touching|grabbed|grabs) (?:me|my) {gap2}(?:inappropriately|private|privates|breasts|chest|down there|between my legs|under my|without|when i said no|at night|in my sleep|while i slept)`, RiskCrisis, fThreat, KindSexualAbuse),
+		r(`(?:touched|touches|touching|grabbed|grabs) (?:me|my (?:body|breasts|chest|butt|ass|bum|thigh|thighs|leg|legs|private|privates|crotch|boobs)) {gap2}(?:inappropriately|private|privates|breasts|chest|down there|between my legs|under my|without|when i said no|at night|in my sleep|while i slept)`, RiskCrisis, fThreat, KindSexualAbuse),
 		r(`(?:comes|came|sneaks|sneaked|snuck) into my (?:room|bed) at night|(?:would not|wouldnt|did not|didnt) stop when i said no|forced (?:himself|herself) on me|(?:did not|didnt) take no for an answer|(?:did|does|made me do) (?:stuff|things) i (?:said no to|didnt want|did not want)|(?:put|slipped|spiked) (?:something )?(?:in|into) my drink|spiked my drink|woke up (?:in|next to) (?:a )?(?:stranger|strangers|someone)|(?:making|made|makes) me do (?:things|stuff)|only pass if i (?:slept|sleep) with|(?:sleep|slept) with (?:him|her) or|(?:wouldnt|would not|didnt|did not) let me (?:out|leave)|touches (?:her|him|me) when|touched (?:her|him|me) (?:when|while)`, RiskCrisis, fOwnNeg|fThreat, KindSexualAbuse),
 
 		// Harm to others: the writer intends it.
 		r(`(?:i|i am|im|i will|ill|i m) (?:going to|gonna|will|want to|wanna|about to|planning to|ready to|could|might) {gap1}(?:kill|murder|shoot|stab|strangle|hurt|poison|beat) (?:him|her|them|my|someone|somebody|everyone|people|that|this|the)`, RiskCrisis, fThreat, KindHarmOthers),
 		r(`(?:thoughts|fantasies|fantasize|fantasizing|thinking) (?:about|of) (?:killing|hurting|stabbing|shooting) (?:him|her|them|my|someone|people)`, RiskCrisis, fThreat, KindHarmOthers),
-		r(`(?:bring|bringing|take|taking) (?:a|my|dads|my dads|the) (?:gun|knife|rifle|pistol) to (?:school|work|class)`, RiskCrisis, 0, KindHarmOthers),
+		r(`(?:bring|bringing|take|taking) (?:a|my|dads|my dads|my dad|the|his|her) (?:gun|knife|rifle|pistol|shotgun) to (?:school|work|class)`, RiskCrisis, 0, KindHarmOthers),
 		r(`(?:putting|put|slip|slipping) (?:something|poison|bleach|rat poison|pills) (?:in|into) (?:his|her|their|my \S+|my \S+ \S+) (?:food|drink|coffee|tea)|(?:make|making) (?:them|him|her) pay|(?:is|are|they are|theyre) (?:going|gonna) to pay for (?:it|this)|i have what i need|(?:knife|gun|bat) (?:ready|under my pillow|in my bag)|next time (?:i am|im|i will|ill) (?:stabbing|stab|shoot|shooting|hit|hitting) (?:him|her)|(?:hurt|hurting) (?:her|him) the way (?:she|he) hurt me|(?:know|knows) where (?:she|he|they) (?:parks|lives|live|works)`, RiskCrisis, fThreat, KindHarmOthers),
 
 		// Someone else at risk.
@@ -169,7 +170,7 @@ func riskRules() []rule {
 // idioms are figures of speech with frightening words; they are blanked out before the risk rules run.
 var idioms = mustGate(`\b(?:` + strings.Join([]string{
 	`(?:is|are|was|were|it is|its|this|that|these|those|they|the \S+|my \S+|work|school|traffic|homework|deadline|deadlines|commute|exams?|finals|heat|weather|suspense|job|boss|meeting|meetings|kids|baby|back|feet|head|shoes|knees|hangover) (?:is |are |was |s |were |honestly |literally |really |actually |just |gonna |going to )?(?:killing|kill|murdering|killin) me`,
-	`killing (?:it|them|time|the game|the vibe)`, `(?:would|d|i would|id|could|to) (?:kill|murder|die) for (?:a|an|some|that|this|the|one|my|more|another|his|her|good|\S+)`,
+	`killing (?:it|them|time|the game|the vibe)`, `(?:would|d|i would|id|could|to) (?:literally |honestly |actually |totally |so )?(?:kill|murder|die) for (?:a|an|some|that|this|the|one|my|more|another|his|her|good|\S+)`,
 	`dying (?:to|for) (?:see|know|try|meet|hear|get|go|watch|eat|read|tell|ask|a|an|some|the|this|that|have|find|visit|play|talk|start)`,
 	`(?:died|dying|die|dead|crying) (?:of|from|with|laughing|of laughter|of embarrassment|of boredom|of shame|of cringe)`,
 	`(?:bored|scared|worried|tired|freezing|sick) to death`, `to die for`, `dead (?:tired|serious|wrong|end|line|lines|weight|set|beat|last|center|on)`,
@@ -188,15 +189,18 @@ var idioms = mustGate(`\b(?:` + strings.Join([]string{
 }, "|") + `)\b`)
 
 // serious markers mean the words are meant literally.
-var serious = mustGate(`\b(?:i mean it|not (?:joking|kidding|a joke|a meme|exaggerating)|(?:i am|im) (?:serious|being serious|dead serious)|seriously|for real|for real this time|no joke|asking seriously|this time|honestly)\b`)
+var serious = mustGate(`\b(?:i mean it|not (?:even )?(?:joking|kidding|a joke|a meme|exaggerating)|(?:i am|im) (?:serious|being serious|dead serious)|seriously|for real|for real this time|no joke|asking seriously|this time|honestly)\b`)
 
 // joke markers make a frightening phrase light.
 var joke = mustGate(`\b(?:lol|haha|hahaha|hehe|jk|just kidding|kidding|joking|lmao|rofl|xd|jokes)\b`)
 
 // pastMarkers put an event in the distant past; resolved says it is behind the writer.
 var pastMarkers = mustGate(`\b(?:used to|years ago|year ago|decade ago|(?:when|while) i was (?:younger|little|small|a kid|a child|a teen|a teenager|in (?:high|middle) school|in college|at uni|at university|\d+|a student|in my twenties)|as a (?:kid|child|teen|teenager)|in the past|back then|back in (?:high school|school|college|the day|\d+)|long time ago|long ago|growing up|in my teens|at \d+ i|in (?:my )?childhood|when we were (?:kids|young))\b`)
-var resolved = mustGate(`\b(?:(?:clean|sober|free) (?:for|since)|doing (?:much |a lot |so much |way |really |very |so )?(?:better|well|good|ok|okay|fine|great)(?: now)?|pulled through|thriving|(?:have|has) been (?:ok|okay|fine|good|well|better|stable)|recovered|in recovery|recovering|no longer|not anymore|got help|getting help|(?:am|m|is|s|are) (?:safe|ok|okay|fine|good|in a better place) now|(?:have|has) not (?:cut|harmed|hurt|self harmed|felt|thought|had)|those days are behind me|(?:is|are|it is|its) (?:all )?behind me now|survived|in therapy for it|made it through|doing okay now|healed|left him|left her|moved out|protective order|restraining order|got out of (?:there|that|it))\b`)
+var resolved = mustGate(`\b(?:(?:clean|sober|free) (?:for|since)|\d+ (?:years|months|yrs) (?:clean|sober|free)|clean now|doing (?:much |a lot |so much |way |really |very |so )?(?:better|well|good|ok|okay|fine|great)(?: now)?|pulled through|thriving|(?:have|has) been (?:ok|okay|fine|good|well|better|stable)|recovered|in recovery|recovering|no longer|not anymore|got help|getting help|(?:am|m|is|s|are) (?:safe|ok|okay|fine|good|in a better place) now|(?:have|has) not (?:cut|harmed|hurt|self harmed|felt|thought|had)|those days are behind me|(?:is|are|it is|its) (?:all )?behind me now|survived|in therapy for it|made it through|doing okay now|healed|left him|left her|moved out|protective order|restraining order|got out of (?:there|that|it))\b`)
 var recent = mustGate(`\b(?:(?:is|are|it is|its|they are) back|coming back|again|lately|recently|tonight|today|right now|this (?:week|morning|evening|afternoon|month)|relapsed|last night|yesterday|anymore|currently|these days|every (?:day|night)|starting to|tomorrow|this weekend|soon|now i|still (?:want|think|cut|do it|hurt))\b`)
+
+// recentStrong markers put a risk in the present even when the writer says it is behind them.
+var recentStrong = mustGate(`\b(?:again|relapsed|tonight|today|right now|lately|recently|last night|this week|yesterday|started)\b`)
 
 // abstract markers mean the message talks about a topic, not a disclosure.
 var abstract = mustGate(`\b(?:(?:overdose|suicide|trauma|self harm|cardiac) (?:patient|patients|call|calls|case|cases|victim|victims|ward|team)|paramedic|pharmacist|nurse|chaplain|pathologist|coroner|asked (?:me )?if|asks (?:me )?if|asking (?:me )?if|a patient|my patient|patients|prevention|awareness|training|hotline|helpline|statistics|stats|rates|rate|research|essay|article|paper|book|novel|movie|film|show|series|documentary|podcast|song|lyrics|lecture|class|course|seminar|workshop|presentation|assembly|episode|character|game|news|volunteer|volunteering|volunteered|campaign|charity|fundraiser|walk|module|project on|report on|study|studying|topic|trigger warning|tw|cw|poem|story|fiction|role play|roleplay|died by suicide|committed suicide|killed (?:himself|herself|themselves) (?:\S+ ){0,3}(?:ago|years|in \d+|last year|when))\b`)

@@ -116,6 +116,10 @@ func (r Result) HasKind(k Kind) bool { return slices.Contains(r.Kinds, k) }
 // Classify classifies one message. It is safe for concurrent use and never panics on any string (invalid UTF-8,
 // huge input, control characters, emoji).
 func Classify(text string) Result {
+	return classify(text, shippedModel())
+}
+
+func classify(text string, mdl *model) Result {
 	if len(text) > maxInput {
 		text = text[:maxInput]
 	}
@@ -127,8 +131,15 @@ func Classify(text string) Result {
 	msg := newMessage(clauses)
 	res.Concerns = msg.concerns()
 	sigs := msg.risks()
+	// The idea detector runs unless a rule already found a crisis: ideas together may mean more than the one
+	// phrase a rule caught. The model speaks only when neither found anything.
+	if !anyCrisis(sigs) {
+		if s, ok := msg.conceptSignal(); ok {
+			sigs = append(sigs, s)
+		}
+	}
 	if len(sigs) == 0 {
-		s, ok := msg.conceptSignal()
+		s, ok := msg.modelSignal(text, mdl)
 		if !ok {
 			return res
 		}
@@ -156,6 +167,15 @@ func Classify(text string) Result {
 	slices.SortStableFunc(res.Kinds, func(a, b Kind) int { return a.severity() - b.severity() })
 	res.ThirdParty = third
 	return res
+}
+
+func anyCrisis(sigs []signal) bool {
+	for _, s := range sigs {
+		if s.risk == RiskCrisis {
+			return true
+		}
+	}
+	return false
 }
 
 // maxInput bounds the work on one message; a person in crisis does not write 20,000 characters, and a flood

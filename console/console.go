@@ -68,23 +68,44 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, eng *flows.Engine, op
 	if done, err := step(flows.Input{Command: flows.CommandOpen}); done || err != nil {
 		return err
 	}
-	r := bufio.NewReaderSize(in, 4096)
+	// Lines are read in their own goroutine so that a signal stops the console even while it waits for input.
+	type read struct {
+		line string
+		err  error
+	}
+	lines := make(chan read)
+	go func() {
+		r := bufio.NewReaderSize(in, 4096)
+		for {
+			line, err := readLine(r)
+			select {
+			case lines <- read{line, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
 	for {
-		line, err := readLine(r)
-		if errors.Is(err, io.EOF) && line == "" {
+		var rd read
+		select {
+		case <-ctx.Done():
+			return nil
+		case rd = <-lines:
+		}
+		if errors.Is(rd.err, io.EOF) && rd.line == "" {
 			return nil
 		}
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read input: %w", err)
+		if rd.err != nil && !errors.Is(rd.err, io.EOF) {
+			return fmt.Errorf("read input: %w", rd.err)
 		}
-		if ctx.Err() != nil {
-			return nil
-		}
-		done, serr := step(flows.Input{Text: line})
+		done, serr := step(flows.Input{Text: rd.line})
 		if serr != nil {
 			return serr
 		}
-		if done || errors.Is(err, io.EOF) {
+		if done || errors.Is(rd.err, io.EOF) {
 			return nil
 		}
 	}

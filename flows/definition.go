@@ -222,7 +222,7 @@ var requiredMessages = []string{
 	"unclear", "help", "stopped", "resume", "restarted", "deleted", "forget_confirm", "restart_confirm",
 	"done", "back_none", "crisis", "crisis_other", "crisis_next", "risk_check", "risk_check_ok",
 	"dismissed", "confirm_concern", "which_primary", "edit_which", "text_too_long", "empty",
-	"unavailable", "stale", "concern_no", "referrals_intro",
+	"unavailable", "stale", "concern_no", "referrals_intro", "safety_first",
 	"plan_intro", "plan_title", "plan_keep", "plan_kept", "plan_dropped",
 	"plan_warning", "plan_coping", "plan_places", "plan_people", "plan_professionals", "plan_safe",
 	"plan_warning_title", "plan_coping_title", "plan_places_title", "plan_people_title",
@@ -231,7 +231,7 @@ var requiredMessages = []string{
 
 // builtinTagPrefixes are tags the engine sets itself, so conditions may use them without a choice adding them.
 var builtinTagPrefixes = []string{"concern:", "primary:", "risk:", "want:"}
-var builtinTags = []string{"urgent", "crisis", "third_party"}
+var builtinTags = []string{"urgent", "crisis", "third_party", "dismissed"}
 
 // LoadFile reads and validates an operator's flow file.
 func LoadFile(path string) (*Flow, error) {

@@ -66,6 +66,10 @@ func (e *Engine) Handle(ctx context.Context, in Input) (Reply, error) {
 		if t.ended {
 			return nil, err
 		}
+		if err == nil && next != nil && len(t.reply.Messages) == 0 {
+			// Every turn answers: a person must never be left with silence.
+			t.ask(ctx)
+		}
 		return next, err
 	})
 	switch {
@@ -82,13 +86,32 @@ func (e *Engine) Handle(ctx context.Context, in Input) (Reply, error) {
 // first when the text needs them.
 func (e *Engine) unavailableReply(in Input) Reply {
 	var r Reply
-	if text, _ := cleanText(in.Text); text != "" {
+	if text := cleanFull(in.Text); text != "" {
 		if res := triage.Classify(text); res.Risk != triage.RiskNone {
 			r.Messages = append(r.Messages, e.crisisMessage(in.Region, kindsOf(res), res.ThirdParty))
 		}
+	} else if kinds := e.crisisChoices(in); len(kinds) > 0 {
+		// A click on an answer that signals a crisis ("I'm not safe") needs the resources just as much.
+		r.Messages = append(r.Messages, e.crisisMessage(in.Region, kinds, false))
 	}
 	r.Messages = append(r.Messages, Message{Text: e.flow.Msg("unavailable"), Waiting: true})
 	return r
+}
+
+// crisisChoices returns the crisis kinds of the clicked choices, known from the flow alone.
+func (e *Engine) crisisChoices(in Input) []string {
+	id, _, _ := strings.Cut(in.State, "#")
+	st, ok := e.flow.State(id)
+	if !ok {
+		return nil
+	}
+	var kinds []string
+	for _, cid := range in.Choices {
+		if c := st.choice(cid); c != nil && c.Crisis != "" {
+			kinds = append(kinds, c.Crisis)
+		}
+	}
+	return kinds
 }
 
 // Triage runs crisis and concern detection on one message without any session: for the triage command and for
@@ -113,6 +136,8 @@ type turn struct {
 	steps int
 	// ended is set when the conversation ended without a handoff: the session is deleted.
 	ended bool
+	// full is the typed text as screened: cleaned but not cut.
+	full string
 	// answered is set when held-back text that already brought a crisis response is read as an answer: a
 	// choice that signals the same crisis must not send the response twice.
 	answered bool
@@ -136,13 +161,16 @@ func (t *turn) run(ctx context.Context, s *Session) (*Session, error) {
 		t.say(Message{Text: t.e.flow.Msg("deleted"), Done: true})
 		return nil, nil
 	}
+	// What is kept is cut to a bounded length; what is screened is the whole message (triage bounds its own
+	// work), so that a crisis at the end of a long message is never cut away.
 	text, cut := cleanText(t.in.Text)
+	t.full = cleanFull(t.in.Text)
 	if s == nil {
 		t.s = newSession(t.in.SessionID, t.now)
 		t.context()
 		t.s.remember(t.in.EventID)
 		t.s.State = t.e.flow.Start
-		if text != "" && t.screen(text) {
+		if t.full != "" && t.screen(t.full) {
 			// The first words showed risk: the response comes before the welcome, which follows when they go on.
 			return t.s, nil
 		}
@@ -153,20 +181,81 @@ func (t *turn) run(ctx context.Context, s *Session) (*Session, error) {
 	idle := t.now.Sub(time.Unix(s.Updated, 0))
 	s.remember(t.in.EventID)
 	s.Updated = t.now.Unix()
+	if _, ok := t.e.flow.State(s.State); !ok {
+		// The operator's flow changed under a stored session: start again rather than fail forever.
+		s.State, s.Sub = t.e.flow.Start, nil
+		return s, t.restart(ctx)
+	}
 
 	if len(t.in.Choices) > 0 && t.in.State != "" && t.in.State != t.questionState() {
 		t.reply.Stale = true
 		t.say(Message{Text: t.e.flow.Msg("stale"), State: t.questionState()})
 		return s, nil
 	}
+	// Safety first: every typed word passes crisis detection before it is read as an answer. Inside a safety
+	// question the answer itself is screened, in answerSub.
+	if t.full != "" && (s.Sub == nil || !s.Sub.safety()) && t.screen(t.full) {
+		if cut {
+			t.sayText("text_too_long")
+		}
+		return s, nil
+	}
 	if cut {
 		t.sayText("text_too_long")
 	}
-	// Safety first: every typed word passes crisis detection before it is read as an answer.
-	if text != "" && s.Sub == nil && t.screen(text) {
-		return s, nil
+	word := ""
+	if text != "" && len(t.in.Choices) == 0 && !(s.Sub != nil && exactChoice(t.subChoices(), text) != nil) {
+		word = globalWord(text)
 	}
-	if s.Sub != nil && text != "" && !s.Sub.safety() && t.screen(text) {
+
+	// A pending safety question comes before everything but pausing and deleting.
+	if s.Sub != nil && s.Sub.safety() {
+		switch {
+		case word == "stop":
+			return s, t.stop()
+		case word == "forget":
+			t.askForget()
+			return s, nil
+		case word == "help":
+			t.sayText("help")
+			t.askSub()
+			return s, nil
+		case word != "":
+			t.sayText("safety_first")
+			t.askSub()
+			return s, nil
+		case t.in.Command == CommandOpen || s.Paused:
+			s.Paused = false
+			t.askSub()
+			return s, nil
+		}
+		return t.answerSub(ctx, text)
+	}
+
+	switch word {
+	case "stop":
+		return s, t.stop()
+	case "back":
+		switch {
+		case s.Done:
+			t.sayText("back_none")
+			s.Sub = &Sub{Kind: subDone}
+			t.askSub()
+			return s, nil
+		case s.Editing || s.Sub != nil && s.Sub.Kind == subEdit:
+			// While correcting an answer, back returns to the summary with every answer as it was.
+			s.Editing, s.EditTarget, s.Sub = false, "", nil
+			return s, t.enter(ctx, t.e.flow.summaryID())
+		}
+		return s, t.back(ctx)
+	case "restart":
+		return s, t.restart(ctx)
+	case "help":
+		t.sayText("help")
+		t.ask(ctx)
+		return s, nil
+	case "forget":
+		t.askForget()
 		return s, nil
 	}
 
@@ -185,28 +274,6 @@ func (t *turn) run(ctx context.Context, s *Session) (*Session, error) {
 		t.ask(ctx)
 		return s, nil
 	}
-
-	if text != "" && len(t.in.Choices) == 0 {
-		switch globalWord(text) {
-		case "stop":
-			s.Paused = true
-			s.Sub = nil
-			t.say(Message{Text: t.e.flow.Msg("stopped"), State: s.State})
-			return s, nil
-		case "back":
-			return s, t.back(ctx)
-		case "restart":
-			return s, t.restart(ctx)
-		case "help":
-			t.sayText("help")
-			t.ask(ctx)
-			return s, nil
-		case "forget":
-			s.Sub = &Sub{Kind: subForget}
-			t.askSub()
-			return s, nil
-		}
-	}
 	if s.Sub != nil {
 		return t.answerSub(ctx, text)
 	}
@@ -216,6 +283,27 @@ func (t *turn) run(ctx context.Context, s *Session) (*Session, error) {
 		return s, nil
 	}
 	return s, t.answer(ctx, text, t.in.Choices)
+}
+
+// stop pauses the intake; a pending safety question stays, to be asked first when the person comes back.
+func (t *turn) stop() error {
+	t.s.Paused = true
+	if t.s.Sub != nil && !t.s.Sub.safety() {
+		t.s.Sub = nil
+	}
+	t.say(Message{Text: t.e.flow.Msg("stopped"), State: t.s.State})
+	return nil
+}
+
+// askForget asks to confirm deleting everything, remembering the pending step to return to on "keep".
+func (t *turn) askForget() {
+	prev := t.s.Sub
+	if prev != nil && prev.Kind == subForget {
+		prev = prev.Prev
+	}
+	t.s.Sub = &Sub{Kind: subForget, Prev: prev}
+	t.s.Paused = false
+	t.askSub()
 }
 
 // context records what the adapter knows about where the person is.
@@ -262,7 +350,9 @@ func (t *turn) crisis(kinds []string, third bool, pending, next string) {
 	}
 	t.s.Urgent = true
 	t.s.addRisk(kinds...)
-	t.say(t.e.crisisMessage(t.s.Region, kinds, third))
+	m := t.e.crisisMessage(t.s.Region, kinds, third)
+	m.State = t.s.State
+	t.say(m)
 	t.alert(kinds, third)
 	t.s.Sub = &Sub{Kind: subCrisis, Pending: pending, Kinds: kinds, Third: third, Next: next}
 	t.askSub()
@@ -372,18 +462,14 @@ func (t *turn) answerSummary(ctx context.Context, st *State, text string, clicke
 func (t *turn) record(ctx context.Context, st *State, ans Answer, picked []*ChoiceDef) error {
 	s := t.s
 	s.Answers[st.ID] = ans
-	switch i := slices.Index(s.Path, st.ID); {
-	case i >= 0 && s.Editing && !st.Concerns:
-		// A corrected answer keeps its place; the rest of the path still applies.
-	case i >= 0:
-		// Answering again after going back, or a new concern that changes which questions apply: what came
-		// after it is asked again.
-		for _, later := range s.Path[i+1:] {
-			delete(s.Answers, later)
-		}
-		s.Path = append(s.Path[:i], st.ID)
-	default:
-		s.Path = append(s.Path, st.ID)
+	if i := slices.Index(s.Path, st.ID); i >= 0 {
+		// Answering again: what came after is asked again, or, while correcting an answer from the summary,
+		// passed through with its earlier answer where the flow still goes that way.
+		s.Path = s.Path[:i]
+	}
+	s.Path = append(s.Path, st.ID)
+	if s.EditTarget == st.ID {
+		s.EditTarget = ""
 	}
 	next := t.next(st, picked)
 	var kinds []string
@@ -404,14 +490,8 @@ func (t *turn) record(ctx context.Context, st *State, ans Answer, picked []*Choi
 	return t.enter(ctx, next)
 }
 
-// next picks where an answer leads: the choice's own next, else the first rule that holds. While correcting an
-// answer from the summary, it leads back to the summary unless the answer changes which questions apply.
+// next picks where an answer leads: the choice's own next, else the first rule that holds.
 func (t *turn) next(st *State, picked []*ChoiceDef) string {
-	if t.s.Editing && !st.Concerns {
-		t.s.Editing = false
-		return t.e.flow.summaryID()
-	}
-	t.s.Editing = false
 	for _, c := range picked {
 		if c.Next != "" {
 			return c.Next
@@ -439,14 +519,30 @@ func (t *turn) enter(ctx context.Context, id string) error {
 	}
 	t.s.Sub = nil
 	t.steps++
+	if t.steps > 4*len(t.e.flow.States) {
+		return fmt.Errorf("flow loops at %q", id)
+	}
 	st, _ := t.e.flow.State(id)
+	if ans, ok := t.s.Answers[id]; ok && t.s.Editing && st.Kind == KindAsk && id != t.s.EditTarget {
+		// Correcting an answer: questions the person answered before are passed through with their answers,
+		// and only questions the new answer brings up are asked.
+		picked := choicesOf(st, ans.Choices)
+		t.s.Path = append(t.s.Path, id)
+		t.answered = true
+		return t.enter(ctx, t.next(st, picked))
+	}
 	switch st.Kind {
 	case KindSay:
 		t.say(Message{Text: st.Say, State: st.ID})
-		if t.steps > len(t.e.flow.States) {
-			return fmt.Errorf("flow loops through say states at %q", st.ID)
-		}
 		return t.enter(ctx, t.next(st, nil))
+	case KindSummary:
+		// Back at the summary: answers no longer on the path (a branch left by a correction) are not kept.
+		t.s.Editing, t.s.EditTarget = false, ""
+		for q := range t.s.Answers {
+			if !slices.Contains(t.s.Path, q) {
+				delete(t.s.Answers, q)
+			}
+		}
 	case KindHandoff:
 		h := t.e.buildHandoff(t.s, t.now)
 		t.s.Done, t.s.Ref, t.s.Sub, t.s.Editing = true, h.Ref, nil, false
@@ -470,6 +566,9 @@ func (t *turn) canMove(id string) bool {
 
 // ask (re)shows the current question or pending sub-step.
 func (t *turn) ask(ctx context.Context) {
+	if t.s.Sub == nil && t.s.Done {
+		t.s.Sub = &Sub{Kind: subDone}
+	}
 	if t.s.Sub != nil {
 		t.askSub()
 		return

@@ -38,6 +38,45 @@ func cleanText(s string) (string, bool) {
 	return strings.TrimSpace(b.String()), cut
 }
 
+// cleanFull cleans typed text for screening: valid UTF-8, no control characters, but not cut.
+func cleanFull(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// exactChoice finds the choice a reply names exactly: its number, id, label or an alias, with no guessing.
+// Safety questions take only exact answers: "I'm not safe" must never be read as "I'm safe".
+func exactChoice(choices []*ChoiceDef, text string) *ChoiceDef {
+	t := norm(text)
+	if t == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(t); err == nil {
+		if n >= 1 && n <= len(choices) {
+			return choices[n-1]
+		}
+		return nil
+	}
+	for _, c := range choices {
+		if t == norm(c.ID) || t == norm(c.Label) {
+			return c
+		}
+		for _, a := range aliasesOf(c) {
+			if t == norm(a) {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
 // norm lowers and simplifies text for matching: letters, digits and single spaces only.
 func norm(s string) string {
 	var b strings.Builder

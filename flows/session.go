@@ -32,8 +32,11 @@ type Session struct {
 	Dismissed int `json:"dm,omitempty"`
 	// Paused is set by stop: the next message offers to resume or start over.
 	Paused bool `json:"ps,omitempty"`
-	// Editing is set while the person corrects an answer from the summary; answering returns to the summary.
+	// Editing is set while the person corrects an answer from the summary: questions answered before are
+	// passed through with their answers until the summary.
 	Editing bool `json:"ed,omitempty"`
+	// EditTarget is the question being corrected.
+	EditTarget string `json:"et,omitempty"`
 	// Done is set once the handoff is made.
 	Done bool `json:"dn,omitempty"`
 	// Ref is the handoff reference once Done.
@@ -77,6 +80,8 @@ type Sub struct {
 	Next string `json:"nx,omitempty"`
 	// Third is set when the risk concerns someone else.
 	Third bool `json:"3p,omitempty"`
+	// Prev is the step a forget confirmation interrupted, asked again if the person keeps their answers.
+	Prev *Sub `json:"pv,omitempty"`
 	// Step and Plan hold a safety plan being written; it is dropped unless the member asks to keep it.
 	Step int      `json:"n,omitempty"`
 	Plan []string `json:"pl,omitempty"`

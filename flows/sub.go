@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,8 +33,13 @@ var defaultLabels = map[string]string{
 var subAliases = map[string][]string{
 	"yes":      {"y", "yeah", "yep", "yes please", "sure", "correct", "right", "thats right", "ok", "okay", "true", "i am", "yes i am"},
 	"no":       {"n", "nope", "nah", "not really", "no its not", "wrong", "incorrect", "i am not", "no im not"},
-	"continue": {"go on", "carry on", "keep going", "next", "ok", "okay", "ready", "im ready"},
-	"figure":   {"figure of speech", "i was joking", "joking", "just joking", "i m fine", "im fine", "im safe", "i am safe", "you misunderstood", "not serious", "i didnt mean it", "i didn t mean it", "misunderstood"},
+	"continue": {"go on", "carry on", "keep going", "next", "ok", "okay", "ready", "im ready", "i am ready", "lets continue", "continue please", "yes continue", "lets go on"},
+	"figure": {"figure of speech", "it was a figure of speech", "just a figure of speech", "it was just a figure of speech",
+		"a figure of speech", "i was joking", "joking", "just joking", "it was a joke", "just a joke", "i was kidding",
+		"just kidding", "i m fine", "im fine", "i am fine", "im okay", "i am okay", "im ok", "i am ok", "im safe",
+		"i am safe", "i m safe", "you misunderstood", "you misunderstood me", "not serious", "i wasnt serious",
+		"i didnt mean it", "i didn t mean it", "i did not mean it", "misunderstood", "didnt mean it literally",
+		"i didnt mean it literally", "not literally", "it was an expression", "just an expression"},
 	"resume":   {"continue", "yes", "carry on", "go on"},
 	"restart":  {"start over", "start again", "new", "begin again"},
 	"forget":   {"delete", "delete everything", "forget me", "yes", "y", "yes delete"},
@@ -147,29 +153,37 @@ func (t *turn) answerSub(ctx context.Context, text string) (*Session, error) {
 	s, sub := t.s, t.s.Sub
 	var c *ChoiceDef
 	choices := t.subChoices()
-	if len(t.in.Choices) == 1 {
+	switch {
+	case len(t.in.Choices) == 1:
 		for _, x := range choices {
 			if x.ID == t.in.Choices[0] {
 				c = x
 			}
 		}
-	} else if text != "" {
+	case text != "" && sub.safety():
+		// Safety questions take exact answers only, and anything else is screened first.
+		c = exactChoice(choices, text)
+	case text != "":
 		c = matchOne(choices, text)
 	}
-	if sub.Kind == subRiskCheck || sub.Kind == subCrisis {
-		// The person is answering a safety question: a new signal in their words is a crisis now.
-		if c == nil && text != "" && t.screenAgain(text) {
-			return s, nil
+	if c == nil && t.full != "" {
+		switch sub.Kind {
+		case subRiskCheck, subCrisis, subPlanKeep:
+			// The person is answering a safety question: a new signal in their words is a crisis now.
+			if t.screenAgain(t.full) {
+				return s, nil
+			}
+		case subPlan:
+			// Every typed answer is a step of the plan. Risk the crisis response already covers is expected
+			// here ("my warning sign is wanting to die"); a new kind of risk gets its resources and alert too.
+			t.screenPlan(t.full)
+			return s, t.planStep(ctx, text)
 		}
 	}
 	if sub.Kind == subPlan && c == nil {
-		// Every typed answer is a step of the plan; it is the crisis response, so it is not screened again.
-		if text == "" {
-			t.sayText("empty")
-			t.askSub()
-			return s, nil
-		}
-		return s, t.planStep(ctx, text)
+		t.sayText("empty")
+		t.askSub()
+		return s, nil
 	}
 	if c == nil {
 		if sub.Kind == subConfirmConcern && text != "" {
@@ -258,7 +272,7 @@ func (t *turn) answerSub(ctx context.Context, text string) (*Session, error) {
 		if c.ID == "summary" {
 			return s, t.enter(ctx, t.e.flow.summaryID())
 		}
-		s.Editing = true
+		s.Editing, s.EditTarget = true, c.ID
 		return s, t.enter(ctx, c.ID)
 	case subDone:
 		s.Sub = nil
@@ -269,7 +283,7 @@ func (t *turn) answerSub(ctx context.Context, text string) (*Session, error) {
 		}
 		return s, t.restart(ctx)
 	case subForget:
-		s.Sub = nil
+		s.Sub = sub.Prev
 		if c.ID == "forget" {
 			t.reply.Deleted, t.reply.Forgotten = true, true
 			t.ended = true
@@ -315,6 +329,10 @@ func isYesNoWord(text string) bool {
 // recorded, or reading the held-back text as the answer to the current question.
 func (t *turn) continueAfter(ctx context.Context, sub *Sub) error {
 	switch {
+	case t.s.Done:
+		t.s.Sub = &Sub{Kind: subDone}
+		t.askSub()
+		return nil
 	case sub.Next != "":
 		return t.enter(ctx, sub.Next)
 	case sub.Pending != "" && !t.isGlobalOrStart():
@@ -340,6 +358,30 @@ func choicesOf(st *State, ids []string) []*ChoiceDef {
 		}
 	}
 	return out
+}
+
+// screenPlan answers new kinds of risk typed while writing a safety plan: their resources and an alert, then the
+// plan goes on.
+func (t *turn) screenPlan(text string) {
+	res := triage.Classify(text)
+	if res.Risk == triage.RiskNone {
+		return
+	}
+	var fresh []string
+	for _, k := range kindsOf(res) {
+		if !slices.Contains(t.s.Risks, k) {
+			fresh = append(fresh, k)
+		}
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	t.s.Urgent = true
+	t.s.addRisk(fresh...)
+	m := t.e.crisisMessage(t.s.Region, fresh, res.ThirdParty)
+	m.State = t.s.State
+	t.say(m)
+	t.alert(fresh, res.ThirdParty)
 }
 
 // planSteps are the Stanley-Brown safety plan's steps, as message keys.

@@ -42,6 +42,10 @@ func (f *Flow) tags(s *Session) map[string]bool {
 	if s.Urgent {
 		tags["urgent"] = true
 	}
+	if s.Dismissed > 0 {
+		// A risk the person called a figure of speech still rules out counseling with the other person.
+		tags["dismissed"] = true
+	}
 	return tags
 }
 
@@ -154,7 +158,10 @@ func (e *Engine) buildHandoff(s *Session, now time.Time) *Handoff {
 		}
 	}
 	for _, id := range s.Path {
-		st, _ := f.State(id)
+		st, ok := f.State(id)
+		if !ok {
+			continue
+		}
 		switch st.Field {
 		case "wants":
 			h.Wants = append(h.Wants, s.Answers[id].Choices...)

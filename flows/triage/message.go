@@ -60,6 +60,10 @@ func negatedAt(c clause, off int) bool {
 			n--
 			continue
 		}
+		if negators[w] && w == "no" && i == 0 && i+1 < len(before) && pronouns[before[i+1]] {
+			// "no i just want to die": an answer, then a statement; "no" does not negate what follows.
+			continue
+		}
 		if negators[w] {
 			// "not only", "never mind" and "no one" do not negate.
 			if i+1 < len(before) && (before[i+1] == "only" || before[i+1] == "one" || before[i+1] == "mind" || before[i+1] == "matter") {

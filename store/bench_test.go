@@ -9,7 +9,6 @@ import (
 
 	"github.com/fulcrum-intake/fulcrum/flows"
 	"github.com/fulcrum-intake/fulcrum/flows/crisis"
-	"github.com/fulcrum-intake/fulcrum/internal/redistest"
 )
 
 // reportQuantiles adds the median and p99 of per-operation times to a benchmark's output: the mean that
@@ -23,10 +22,17 @@ func reportQuantiles(b *testing.B, d []time.Duration) {
 	b.ReportMetric(float64(d[len(d)*99/100].Nanoseconds()), "p99-ns")
 }
 
-// BenchmarkEngineStep measures one intake step (load, apply, save) against the real Redis: one person answers
-// a question and goes back, over and over.
+// BenchmarkEngineStep measures one intake step (apply, save; load only when the session is not remembered)
+// against the real Redis, on a single server and on Redis Cluster: one person answers a question and goes back,
+// over and over.
 func BenchmarkEngineStep(b *testing.B) {
-	rdb, prefix := redistest.Client(b)
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) { benchmarkEngineStep(b, be) })
+	}
+}
+
+func benchmarkEngineStep(b *testing.B, be backend) {
+	rdb, prefix := be.connect(b)
 	f, err := flows.Default()
 	if err != nil {
 		b.Fatal(err)
@@ -61,7 +67,13 @@ func BenchmarkEngineStep(b *testing.B) {
 
 // BenchmarkRedisPing is the reference for BenchmarkEngineStep: one round trip to the same Redis.
 func BenchmarkRedisPing(b *testing.B) {
-	rdb, _ := redistest.Client(b)
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) { benchmarkRedisPing(b, be) })
+	}
+}
+
+func benchmarkRedisPing(b *testing.B, be backend) {
+	rdb, _ := be.connect(b)
 	ctx := context.Background()
 	times := make([]time.Duration, 0, b.N)
 	for b.Loop() {

@@ -22,6 +22,9 @@ type Member struct {
 	PromptMessage string
 	// Prompt is how to redraw that question's buttons (the adapter's own JSON).
 	Prompt []byte
+	// PendingAlert is a crisis alert raised before the member chose their community (the adapter's own JSON:
+	// kinds and region, nothing the member wrote), to send once they do.
+	PendingAlert []byte
 }
 
 // Member returns what is kept for a member; the zero Member when nothing is.
@@ -39,7 +42,21 @@ func (r *Redis) Member(ctx context.Context, sessionID string) (Member, error) {
 	if p := vals["p"]; p != "" {
 		m.Prompt = []byte(p)
 	}
+	if p := vals["pa"]; p != "" {
+		m.PendingAlert = []byte(p)
+	}
 	return m, nil
+}
+
+// SetPendingAlert keeps a crisis alert until the member's community is known; nil forgets it.
+func (r *Redis) SetPendingAlert(ctx context.Context, sessionID string, alert []byte) error {
+	if len(alert) == 0 {
+		if err := r.rdb.HDel(ctx, memberKey(r.prefix, sessionID), "pa").Err(); err != nil {
+			return fmt.Errorf("save member: %w: %w", flows.ErrUnavailable, err)
+		}
+		return nil
+	}
+	return r.setMember(ctx, sessionID, "pa", string(alert))
 }
 
 // SetCommunity records the server a member's handoff is for, and where the intake runs when mode is not empty.

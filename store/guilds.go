@@ -27,9 +27,27 @@ type GuildSettings struct {
 	AnonymousByDefault bool
 	// RetentionDays is how long handoffs are kept; zero means DefaultRetentionDays.
 	RetentionDays int
+	// ShowModeratorNames lets members see the name of the moderator who claimed their handoff and writes to
+	// them; otherwise they hear from "a moderator".
+	ShowModeratorNames bool
+	// RepingMinutes is how long an unclaimed urgent handoff waits before the urgent role is pinged again; zero
+	// means DefaultRepingMinutes.
+	RepingMinutes int
 	// UpdatedBy is the user id of whoever last changed the settings.
 	UpdatedBy string
 	Updated   time.Time
+}
+
+// DefaultRepingMinutes is how long an unclaimed urgent handoff waits for its re-ping when a server sets nothing.
+const DefaultRepingMinutes = 10
+
+// Reping is how long an unclaimed urgent handoff waits before the urgent role is pinged again.
+func (g GuildSettings) Reping() time.Duration {
+	m := g.RepingMinutes
+	if m <= 0 {
+		m = DefaultRepingMinutes
+	}
+	return time.Duration(m) * time.Minute
 }
 
 // SetUp reports whether the server can receive handoffs.
@@ -60,9 +78,11 @@ func (r *Redis) Guild(ctx context.Context, guildID string) (g GuildSettings, ok 
 		UrgentRole:         vals["urgent_role"],
 		Region:             vals["region"],
 		AnonymousByDefault: vals["anon"] == "1",
+		ShowModeratorNames: vals["mod_names"] == "1",
 		UpdatedBy:          vals["by"],
 	}
 	g.RetentionDays, _ = strconv.Atoi(vals["retention"])
+	g.RepingMinutes, _ = strconv.Atoi(vals["reping"])
 	if ms, err := strconv.ParseInt(vals["t"], 10, 64); err == nil {
 		g.Updated = time.UnixMilli(ms)
 	}
@@ -71,14 +91,17 @@ func (r *Redis) Guild(ctx context.Context, guildID string) (g GuildSettings, ok 
 
 // SaveGuild stores a server's settings, replacing what was there, and lists the server as set up when it is.
 func (r *Redis) SaveGuild(ctx context.Context, g GuildSettings) error {
-	anon := "0"
-	if g.AnonymousByDefault {
-		anon = "1"
+	flag := func(v bool) string {
+		if v {
+			return "1"
+		}
+		return "0"
 	}
 	key := guildKey(r.prefix, g.GuildID)
 	err := r.rdb.HSet(ctx, key,
 		"channel", g.ModeratorChannel, "mod_role", g.ModeratorRole, "urgent_role", g.UrgentRole,
-		"region", g.Region, "anon", anon, "retention", strconv.Itoa(g.RetentionDays),
+		"region", g.Region, "anon", flag(g.AnonymousByDefault), "retention", strconv.Itoa(g.RetentionDays),
+		"mod_names", flag(g.ShowModeratorNames), "reping", strconv.Itoa(g.RepingMinutes),
 		"by", g.UpdatedBy, "t", strconv.FormatInt(g.Updated.UnixMilli(), 10)).Err()
 	if err != nil {
 		return fmt.Errorf("save server settings: %w: %w", flows.ErrUnavailable, err)

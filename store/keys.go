@@ -6,9 +6,14 @@
 // belong to one session carry the session id as a hash tag, {…}, so that a session's keys always share one
 // Redis Cluster slot and a step can touch them in one atomic script.
 //
-//	<prefix>:s:{<session id>}   hash   v = version (decimal), d = the flows.Session as JSON
+//	<prefix>:s:{<session id>}   hash   v = version (decimal, 1 for a new session), i = incarnation (a random
+//	                                   token set when the key is created, so that a session deleted and
+//	                                   started again is never taken for the one before: sessions written before
+//	                                   it existed get one at their next step), d = the flows.Session as JSON.
 //	                                   TTL: the session TTL (FULCRUM_SESSION_TTL, default 7 days), renewed on
-//	                                   every step, so an inactive session expires on its own.
+//	                                   every step, so an inactive session expires on its own. A step is one
+//	                                   compare-and-set script on v and i (store/redis.go); a process remembers
+//	                                   the sessions it stepped last so that it need not load them first.
 //
 // Session ids are chosen by the adapters: "console:<name>" for the terminal, "discord:<user id>" for Discord.
 //
@@ -18,7 +23,9 @@
 //	                                   (server id) the handoff is for, m = where the intake runs ("dm" or
 //	                                   "ephemeral"), pc / pm = channel and message id of the last question
 //	                                   with buttons, p = how to redraw that question's buttons (JSON),
-//	                                   a = "1" once the moderators were alerted to a crisis in this intake.
+//	                                   a = "1" once the moderators were alerted to a crisis in this intake
+//	                                   (no longer written: the engine's Reply.Alert says so), pa = a crisis alert
+//	                                   raised before the member chose their community (JSON: kinds, region).
 //	                                   TTL: the session TTL, renewed on every write.
 //	<prefix>:dh:{<session id>}  set    the references of the member's handoffs, so that /privacy forget finds
 //	                                   them. TTL: the longest retention of a handoff added to it.
@@ -31,11 +38,37 @@
 //	                                   of the next attempt. A reference leaves only once its card is posted or
 //	                                   the member asks to forget it. TTL: 30 days, renewed on every change, so
 //	                                   it outlives any pending entry (attempts renew it every few minutes).
+//	                                   Moderation adds: kind = "alert" for a crisis alert (else an intake),
+//	                                   an = "1" when the member is anonymous to moderators, st = "" (open),
+//	                                   "claimed" or "resolved", cb / ct = who claimed it and when (unix ms),
+//	                                   rb / rt / out = who resolved it, when, and the outcome id, th = the relay
+//	                                   thread's id, rp = when the urgent role was pinged again (unix ms).
+//	<prefix>:{handoffs}:n:<ref> list   moderators' notes on a handoff, oldest first, each JSON {by, t, text}.
+//	                                   TTL: the handoff's own remaining TTL.
+//	<prefix>:{handoffs}:open:<server id>
+//	                            zset   the server's handoffs not yet resolved, scored by created (unix ms), for
+//	                                   /handoffs queue. An entry leaves on resolve or forget; one whose handoff
+//	                                   expired is dropped when read. TTL: the longest retention of an entry.
+//	<prefix>:{handoffs}:remind  zset   unclaimed urgent handoffs, scored by when the urgent role is pinged again
+//	                                   (unix ms). TTL: 30 days, renewed on every change.
+//	<prefix>:{handoffs}:t:<thread id>
+//	                            string the reference of the handoff a relay thread belongs to. TTL: retention.
+//	<prefix>:{handoffs}:rm:<ref>
+//	                            list   "<channel id>/<message id>" of the bot's relay messages holding what the
+//	                                   member wrote, deleted from Discord on forget. TTL: retention.
+//	<prefix>:dr:{<session id>}  string the reference of the member's open relay: their DMs go to its thread.
+//	                                   TTL: the server's retention; deleted on resolve and forget.
+//	<prefix>:b:{<server id>}:<user id>
+//	                            hash   a member blocked from the intake: by, t (unix ms), ref. TTL: the server's
+//	                                   retention (a block lapses with the handoffs it was about).
+//	<prefix>:audit:{<server id>} list  the server's audit log, newest first, at most 500 JSON entries {t, by,
+//	                                   action, ref, detail}; never what a member wrote. TTL: the server's
+//	                                   retention, renewed on every entry.
 //	<prefix>:g:<server id>      hash   a server's settings from /fulcrum-setup. Operator configuration: no TTL.
 //	<prefix>:guilds             set    the ids of servers that are set up. Operator configuration: no TTL.
 //
-// The outbox and the handoffs share the {handoffs} hash tag so that enqueuing is one atomic transaction on Redis
-// Cluster too. Every key has a TTL except operator configuration.
+// The outbox, the handoffs and everything kept per handoff share the {handoffs} hash tag so that enqueuing,
+// claiming and resolving are each one atomic script or transaction on Redis Cluster too. Every key has a TTL except operator configuration.
 package store
 
 // DefaultPrefix starts every key when no other prefix is configured.
@@ -50,6 +83,24 @@ func memberHandoffsKey(prefix, id string) string { return prefix + ":dh:{" + id 
 func handoffKey(prefix, ref string) string { return prefix + ":{handoffs}:h:" + ref }
 
 func outboxKey(prefix string) string { return prefix + ":{handoffs}:queue" }
+
+func notesKey(prefix, ref string) string { return prefix + ":{handoffs}:n:" + ref }
+
+func openKey(prefix, guildID string) string { return prefix + ":{handoffs}:open:" + guildID }
+
+func remindKey(prefix string) string { return prefix + ":{handoffs}:remind" }
+
+func threadKey(prefix, threadID string) string { return prefix + ":{handoffs}:t:" + threadID }
+
+func relayMessagesKey(prefix, ref string) string { return prefix + ":{handoffs}:rm:" + ref }
+
+func memberRelayKey(prefix, id string) string { return prefix + ":dr:{" + id + "}" }
+
+func blockKey(prefix, guildID, userID string) string {
+	return prefix + ":b:{" + guildID + "}:" + userID
+}
+
+func auditKey(prefix, guildID string) string { return prefix + ":audit:{" + guildID + "}" }
 
 func guildKey(prefix, id string) string { return prefix + ":g:" + id }
 

@@ -33,7 +33,34 @@ type Handoff struct {
 	// ChannelID and MessageID locate the posted card; empty until posted.
 	ChannelID string
 	MessageID string
+
+	// Alert marks a crisis alert raised mid-intake, rather than a completed intake.
+	Alert bool
+	// Anonymous means the member is not to be named to moderators.
+	Anonymous bool
+	// RemindAt, when set on an urgent handoff, is when the urgent role is pinged again if nobody claimed it.
+	RemindAt time.Time
+
+	// State is StateOpen, StateClaimed or StateResolved.
+	State      string
+	ClaimedBy  string
+	ClaimedAt  time.Time
+	ResolvedBy string
+	ResolvedAt time.Time
+	// Outcome is the resolution's outcome id (referred, unreachable, no_action, other).
+	Outcome string
+	// Thread is the relay thread's channel id, once a moderator opened one.
+	Thread string
+	// Reminded is when the urgent role was pinged again; zero if it was not.
+	Reminded time.Time
 }
+
+// Handoff states.
+const (
+	StateOpen     = ""
+	StateClaimed  = "claimed"
+	StateResolved = "resolved"
+)
 
 // Posted reports whether the card has been posted.
 func (h Handoff) Posted() bool { return h.MessageID != "" }
@@ -48,7 +75,7 @@ return 1
 
 // EnqueueHandoff stores a handoff and puts it in the outbox, due at once. The handoff is kept for retention.
 func (r *Redis) EnqueueHandoff(ctx context.Context, h Handoff, retention time.Duration) error {
-	idx := memberHandoffsKey(r.prefix, h.SessionID)
+	idx, open := memberHandoffsKey(r.prefix, h.SessionID), openKey(r.prefix, h.GuildID)
 	// The index is written first: were the process to stop between the two writes, forget still finds nothing
 	// left behind, and an index entry without a handoff is harmless.
 	if err := r.rdb.SAdd(ctx, idx, h.Ref).Err(); err != nil {
@@ -62,15 +89,36 @@ func (r *Redis) EnqueueHandoff(ctx context.Context, h Handoff, retention time.Du
 		urgent = "1"
 	}
 	key, queue := handoffKey(r.prefix, h.Ref), outboxKey(r.prefix)
+	// Due at once: at its creation, on the adapter's clock, which is also the clock ClaimHandoffs is asked at.
+	due := h.Created
+	if due.IsZero() {
+		due = time.Now()
+	}
+	kind, anon := "", "0"
+	if h.Alert {
+		kind = "alert"
+	}
+	if h.Anonymous {
+		anon = "1"
+	}
 	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, "g", h.GuildID, "u", h.UserID, "sid", h.SessionID, "urg", urgent, "card", string(h.Card),
-			"t", strconv.FormatInt(h.Created.UnixMilli(), 10), "n", "0")
+			"t", strconv.FormatInt(h.Created.UnixMilli(), 10), "n", "0", "kind", kind, "an", anon)
 		p.PExpire(ctx, key, retention)
-		p.ZAdd(ctx, queue, redis.Z{Score: float64(time.Now().UnixMilli()), Member: h.Ref})
+		p.ZAdd(ctx, queue, redis.Z{Score: float64(due.UnixMilli()), Member: h.Ref})
 		p.PExpire(ctx, queue, outboxTTL)
+		p.ZAdd(ctx, open, redis.Z{Score: float64(h.Created.UnixMilli()), Member: h.Ref})
+		if h.Urgent && !h.RemindAt.IsZero() {
+			p.ZAdd(ctx, remindKey(r.prefix), redis.Z{Score: float64(h.RemindAt.UnixMilli()), Member: h.Ref})
+			p.PExpire(ctx, remindKey(r.prefix), outboxTTL)
+		}
 		return nil
 	})
 	if err != nil {
+		return fmt.Errorf("enqueue handoff: %w: %w", flows.ErrUnavailable, err)
+	}
+	// The server's queue outlives every handoff it lists.
+	if err := extendScript.Run(ctx, r.rdb, []string{open}, retention.Milliseconds()).Err(); err != nil {
 		return fmt.Errorf("enqueue handoff: %w: %w", flows.ErrUnavailable, err)
 	}
 	return nil
@@ -170,14 +218,26 @@ func (r *Redis) Handoff(ctx context.Context, ref string) (h Handoff, ok bool, er
 		Card: []byte(vals["card"]), LastError: vals["err"], ChannelID: vals["ch"], MessageID: vals["msg"],
 	}
 	h.Attempts, _ = strconv.Atoi(vals["n"])
-	if ms, err := strconv.ParseInt(vals["t"], 10, 64); err == nil {
-		h.Created = time.UnixMilli(ms)
-	}
+	h.Created = unixMilli(vals["t"])
+	h.Alert, h.Anonymous = vals["kind"] == "alert", vals["an"] == "1"
+	h.State, h.ClaimedBy, h.ClaimedAt = vals["st"], vals["cb"], unixMilli(vals["ct"])
+	h.ResolvedBy, h.ResolvedAt, h.Outcome = vals["rb"], unixMilli(vals["rt"]), vals["out"]
+	h.Thread, h.Reminded = vals["th"], unixMilli(vals["rp"])
 	return h, true, nil
 }
 
-// ForgetMember deletes everything kept about a member: session, adapter state, handoffs (posted or not) and
-// their outbox entries.
+// unixMilli reads a stored unix ms time; the zero time when there is none.
+func unixMilli(s string) time.Time {
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// ForgetMember deletes everything kept about a member: session, adapter state, handoffs (posted or not), their
+// outbox, queue and reminder entries, notes, relay threads and relay history. What is on Discord (cards, relay
+// messages) is the adapter's to remove; MemberHandoffs and RelayMessages list it beforehand.
 func (r *Redis) ForgetMember(ctx context.Context, sessionID string) error {
 	idx := memberHandoffsKey(r.prefix, sessionID)
 	refs, err := r.rdb.SMembers(ctx, idx).Result()
@@ -185,14 +245,29 @@ func (r *Redis) ForgetMember(ctx context.Context, sessionID string) error {
 		return fmt.Errorf("forget member: %w: %w", flows.ErrUnavailable, err)
 	}
 	if len(refs) > 0 {
-		keys := make([]string, len(refs))
-		members := make([]any, len(refs))
-		for i, ref := range refs {
-			keys[i], members[i] = handoffKey(r.prefix, ref), ref
+		where := make([]*redis.SliceCmd, len(refs))
+		_, err := r.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, ref := range refs {
+				where[i] = p.HMGet(ctx, handoffKey(r.prefix, ref), "g", "th")
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("forget member: %w: %w", flows.ErrUnavailable, err)
 		}
-		_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.Del(ctx, keys...)
-			p.ZRem(ctx, outboxKey(r.prefix), members...)
+		_, err = r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			for i, ref := range refs {
+				p.Del(ctx, handoffKey(r.prefix, ref), notesKey(r.prefix, ref), relayMessagesKey(r.prefix, ref))
+				vals := where[i].Val()
+				if g, _ := vals[0].(string); g != "" {
+					p.ZRem(ctx, openKey(r.prefix, g), ref)
+				}
+				if th, _ := vals[1].(string); th != "" {
+					p.Del(ctx, threadKey(r.prefix, th))
+				}
+				p.ZRem(ctx, outboxKey(r.prefix), ref)
+				p.ZRem(ctx, remindKey(r.prefix), ref)
+			}
 			return nil
 		})
 		if err != nil {
@@ -200,11 +275,31 @@ func (r *Redis) ForgetMember(ctx context.Context, sessionID string) error {
 		}
 	}
 	// The index goes last, so that a forget interrupted above can be repeated and still find the handoffs.
-	err = r.rdb.Del(ctx, sessionKey(r.prefix, sessionID), memberKey(r.prefix, sessionID), idx).Err()
+	r.cache.remove(sessionKey(r.prefix, sessionID))
+	err = r.rdb.Del(ctx, sessionKey(r.prefix, sessionID), memberKey(r.prefix, sessionID), memberRelayKey(r.prefix, sessionID), idx).Err()
 	if err != nil {
 		return fmt.Errorf("forget member: %w: %w", flows.ErrUnavailable, err)
 	}
 	return nil
+}
+
+// MemberHandoffs returns the member's handoffs that still exist, to find their cards and relay threads.
+func (r *Redis) MemberHandoffs(ctx context.Context, sessionID string) ([]Handoff, error) {
+	refs, err := r.rdb.SMembers(ctx, memberHandoffsKey(r.prefix, sessionID)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list member handoffs: %w: %w", flows.ErrUnavailable, err)
+	}
+	var out []Handoff
+	for _, ref := range refs {
+		h, ok, err := r.Handoff(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 // MemberExport is everything kept about a member, for /privacy export.

@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -19,9 +19,17 @@ type Redis struct {
 	prefix  string
 	ttl     time.Duration
 	retries int
+	cache   *sessionCache
 }
 
 var _ flows.SessionStore = (*Redis)(nil)
+
+// DefaultCachedSessions is how many recently stepped sessions a store remembers when Options says nothing: an
+// evening spike's active members, at about 1 KiB each.
+const DefaultCachedSessions = 4096
+
+// cacheBytesPerSession bounds the cache's bytes beside its entries, so a few very long sessions cannot grow it.
+const cacheBytesPerSession = 2 << 10
 
 // Options tune a Redis store.
 type Options struct {
@@ -29,6 +37,9 @@ type Options struct {
 	Prefix string
 	// SessionTTL is how long an inactive session is kept; zero means 7 days.
 	SessionTTL time.Duration
+	// CachedSessions bounds how many recently stepped sessions this process remembers, so that an active
+	// member's next step is one round trip instead of two; zero means DefaultCachedSessions, negative none.
+	CachedSessions int
 }
 
 // New returns a store on an open client.
@@ -40,33 +51,72 @@ func New(rdb redis.UniversalClient, opts Options) *Redis {
 	if r.ttl <= 0 {
 		r.ttl = 7 * 24 * time.Hour
 	}
+	n := opts.CachedSessions
+	if n == 0 {
+		n = DefaultCachedSessions
+	}
+	r.cache = newSessionCache(n, max(n, 0)*cacheBytesPerSession)
 	return r
 }
 
-// saveScript writes a session only if nobody else wrote it since it was loaded: the version it was loaded at
-// (ARGV[1], "0" for none) must still be the stored one. An empty value (ARGV[2]) deletes the session.
+// saveScript writes a session only if nobody else wrote it since it was read: the version (ARGV[1], "0" for
+// none) and the incarnation (ARGV[2]) it was read at must still be the stored ones. The incarnation is a random
+// token given when the key is created, so that a session deleted and started again, whose versions count from 1
+// again, never matches a copy of the one before. An empty value (ARGV[3]) deletes the session; otherwise it is
+// saved as version ARGV[4] with a TTL of ARGV[5] ms, and a new key takes ARGV[6] as its incarnation.
+//
+// It answers {1, incarnation} when it saved, and {0, version, incarnation, value} with what is stored when it
+// did not, so that the caller can apply its change again without another round trip to load.
+//
+// The stored value is read only when it is answered: copying it into Lua on every save is wasted work.
 var saveScript = redis.NewScript(`
-local cur = redis.call('HGET', KEYS[1], 'v')
-if (cur or '0') ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then
-  redis.call('DEL', KEYS[1])
-  return 1
+local cur = redis.call('HMGET', KEYS[1], 'v', 'i')
+local v, i = cur[1] or '0', cur[2] or ''
+if v ~= ARGV[1] or i ~= ARGV[2] then
+  return {0, v, i, redis.call('HGET', KEYS[1], 'd') or ''}
 end
-redis.call('HSET', KEYS[1], 'v', ARGV[3], 'd', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return 1
+if ARGV[3] == '' then
+  redis.call('DEL', KEYS[1])
+  return {1, ''}
+end
+if i == '' then
+  i = ARGV[6]
+  redis.call('HSET', KEYS[1], 'v', ARGV[4], 'i', i, 'd', ARGV[3])
+else
+  redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[3])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return {1, i}
 `)
 
 // Update loads a session, applies fn and saves the result with an optimistic check: if another update saved
-// first, it loads again and re-applies fn, so two inputs for one person never interleave.
+// first, it applies fn again to what that update saved, so two inputs for one person never interleave.
+//
+// A session this process stepped recently is not loaded: fn is applied to the remembered copy and the
+// compare-and-set goes out at once, one round trip. When the copy is stale the script answers with the stored
+// session and the retry needs no load either.
 func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.Session) (*flows.Session, error)) error {
 	key := sessionKey(r.prefix, id)
-	for attempt := 0; attempt < r.retries; attempt++ {
-		s, version, err := r.load(ctx, key)
-		if err != nil {
+	cur, guess := r.cache.get(key)
+	if !guess {
+		var err error
+		if cur, err = r.load(ctx, key); err != nil {
 			return err
 		}
+	}
+	for attempt := 0; attempt < r.retries; attempt++ {
+		s := cloneSession(cur.s)
 		if s != nil && s.SeenEvent(eventID) {
+			if guess {
+				// A remembered copy is only a guess: whether an event was applied is decided by what is stored,
+				// as it always was (a forgotten session applies a redelivered event afresh).
+				guess = false
+				var err error
+				if cur, err = r.load(ctx, key); err != nil {
+					return err
+				}
+				continue
+			}
 			return flows.ErrDuplicate
 		}
 		next, err := fn(s)
@@ -81,64 +131,153 @@ func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.S
 		} else if s == nil {
 			return nil // nothing stored, nothing to store
 		}
-		ok, err := saveScript.Run(ctx, r.rdb, []string{key},
-			strconv.FormatInt(version, 10), data, version+1, r.ttl.Milliseconds()).Int()
+		saved, now, err := r.save(ctx, key, cur, data)
 		if err != nil {
-			return fmt.Errorf("save session: %w: %w", flows.ErrUnavailable, err)
+			// Saved or not, the remembered copy is still safe to guess with: the next compare-and-set tells.
+			return err
 		}
-		if ok == 1 {
+		if saved {
+			if next == nil {
+				r.cache.remove(key)
+			} else {
+				// The engine goes on using next after Update returns: remember a copy of our own.
+				now.s = cloneSession(next)
+				r.cache.put(key, now)
+			}
 			return nil
 		}
-		if err := backoff(ctx, attempt); err != nil {
+		r.remember(key, now)
+		cur, guess = now, false
+		waited, err := backoff(ctx, attempt)
+		if err != nil {
 			return err
+		}
+		if waited {
+			// What the script answered is as old as the wait: read again, as a busy session needs.
+			if cur, err = r.load(ctx, key); err != nil {
+				return err
+			}
 		}
 	}
 	return flows.ErrConflict
 }
 
-// backoff waits a little longer after each lost race, so that a burst for one person settles quickly.
-func backoff(ctx context.Context, attempt int) error {
+// remember keeps what is now stored under key for the next step, or forgets the key when nothing is stored.
+func (r *Redis) remember(key string, c cached) {
+	if c.version == 0 {
+		r.cache.remove(key)
+		return
+	}
+	r.cache.put(key, c)
+}
+
+// save runs saveScript for a session read as cur; data nil deletes it. It reports whether it saved and what is
+// stored now: the version and incarnation of the saved session (the caller has the session itself), or the
+// session that another update saved first.
+func (r *Redis) save(ctx context.Context, key string, cur cached, data []byte) (bool, cached, error) {
+	var inc string
+	if cur.inc == "" {
+		inc = newIncarnation()
+	}
+	version := cur.version + 1
+	res, err := saveScript.Run(ctx, r.rdb, []string{key},
+		strconv.FormatInt(cur.version, 10), cur.inc, data, version, r.ttl.Milliseconds(), inc).Slice()
+	if err != nil {
+		return false, cached{}, fmt.Errorf("save session: %w: %w", flows.ErrUnavailable, err)
+	}
+	if len(res) == 2 && res[0] == int64(1) {
+		if data == nil {
+			return true, cached{}, nil
+		}
+		inc, _ = res[1].(string)
+		return true, cached{size: len(data), version: version, inc: inc}, nil
+	}
+	if len(res) != 4 || res[0] != int64(0) {
+		return false, cached{}, fmt.Errorf("save session: unexpected reply %v", res)
+	}
+	vs, _ := res[1].(string)
+	is, _ := res[2].(string)
+	ds, _ := res[3].(string)
+	now, err := parseStored(vs, is, ds)
+	if err != nil {
+		return false, cached{}, fmt.Errorf("save session: %w", err)
+	}
+	return false, now, nil
+}
+
+// newIncarnation returns a token that tells one life of a session key from the next.
+func newIncarnation() string {
+	return strconv.FormatUint(rand.Uint64(), 36)
+}
+
+// backoff waits a little longer after each lost race but the first, so that a burst for one person settles
+// quickly, and reports whether it waited.
+func backoff(ctx context.Context, attempt int) (bool, error) {
 	d := time.Duration(attempt*attempt) * 100 * time.Microsecond
 	if d == 0 {
-		return nil
+		return false, nil
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
-		return fmt.Errorf("save session: %w", ctx.Err())
+		return false, fmt.Errorf("save session: %w", ctx.Err())
 	case <-t.C:
-		return nil
+		return true, nil
 	}
 }
 
-func (r *Redis) load(ctx context.Context, key string) (*flows.Session, int64, error) {
-	vals, err := r.rdb.HMGet(ctx, key, "v", "d").Result()
+func (r *Redis) load(ctx context.Context, key string) (cached, error) {
+	vals, err := r.rdb.HMGet(ctx, key, "v", "i", "d").Result()
 	if err != nil {
-		return nil, 0, fmt.Errorf("load session: %w: %w", flows.ErrUnavailable, err)
+		return cached{}, fmt.Errorf("load session: %w: %w", flows.ErrUnavailable, err)
 	}
 	vs, _ := vals[0].(string)
-	ds, _ := vals[1].(string)
-	if vs == "" || ds == "" {
-		return nil, 0, nil
+	is, _ := vals[1].(string)
+	ds, _ := vals[2].(string)
+	c, err := parseStored(vs, is, ds)
+	if err != nil {
+		return cached{}, fmt.Errorf("load session: %w", err)
+	}
+	return c, nil
+}
+
+// parseStored reads a session hash's fields; no version means no session.
+func parseStored(vs, is, ds string) (cached, error) {
+	if vs == "" || vs == "0" {
+		return cached{}, nil
 	}
 	version, err := strconv.ParseInt(vs, 10, 64)
 	if err != nil {
-		return nil, 0, fmt.Errorf("load session: bad version %q", vs)
+		return cached{}, fmt.Errorf("bad version %q", vs)
+	}
+	s, err := decodeSession([]byte(ds))
+	if err != nil {
+		return cached{}, err
+	}
+	return cached{s: s, size: len(ds), version: version, inc: is}, nil
+}
+
+// decodeSession reads a stored session; nil when none is stored.
+func decodeSession(data []byte) (*flows.Session, error) {
+	if len(data) == 0 {
+		return nil, nil
 	}
 	var s flows.Session
-	if err := json.Unmarshal([]byte(ds), &s); err != nil {
-		return nil, 0, fmt.Errorf("load session: decode: %w", err)
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
 	}
 	if s.Answers == nil {
 		s.Answers = map[string]flows.Answer{}
 	}
-	return &s, version, nil
+	return &s, nil
 }
 
 // Delete removes a session.
 func (r *Redis) Delete(ctx context.Context, id string) error {
-	if err := r.rdb.Del(ctx, sessionKey(r.prefix, id)).Err(); err != nil {
+	key := sessionKey(r.prefix, id)
+	r.cache.remove(key)
+	if err := r.rdb.Del(ctx, key).Err(); err != nil {
 		return fmt.Errorf("delete session: %w: %w", flows.ErrUnavailable, err)
 	}
 	return nil
@@ -150,19 +289,4 @@ func (r *Redis) Ping(ctx context.Context) error {
 		return fmt.Errorf("ping redis: %w: %w", flows.ErrUnavailable, err)
 	}
 	return nil
-}
-
-// Connect opens a client for a redis:// or rediss:// URL and checks that it answers.
-func Connect(ctx context.Context, url string) (redis.UniversalClient, error) {
-	opt, err := redis.ParseURL(url)
-	if err != nil {
-		// The URL may hold a password: say what is wrong without repeating it.
-		return nil, errors.New("parse FULCRUM_REDIS_URL: not a valid redis:// or rediss:// URL")
-	}
-	rdb := redis.NewClient(opt)
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		_ = rdb.Close()
-		return nil, fmt.Errorf("connect to redis at %s: %w", opt.Addr, err)
-	}
-	return rdb, nil
 }

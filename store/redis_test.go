@@ -15,145 +15,183 @@ import (
 	"github.com/fulcrum-intake/fulcrum/internal/redistest"
 )
 
-func newStore(t *testing.T, opts Options) (*Redis, *redis.Client, string) {
+// backend is a Redis the store tests run against: every test runs on a single server and on Redis Cluster,
+// because the same store code must hold on both.
+type backend struct {
+	name    string
+	connect func(testing.TB) (redis.UniversalClient, string)
+}
+
+var backends = []backend{
+	{"single", func(t testing.TB) (redis.UniversalClient, string) { return redistest.Client(t) }},
+	{"cluster", func(t testing.TB) (redis.UniversalClient, string) { return redistest.Cluster(t) }},
+}
+
+// forEachBackend runs a test once per backend.
+func forEachBackend(t *testing.T, test func(t *testing.T, b backend)) {
 	t.Helper()
-	rdb, prefix := redistest.Client(t)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { test(t, b) })
+	}
+}
+
+// newStoreOn returns a store on the backend, under a key prefix of its own.
+func newStoreOn(t *testing.T, b backend, opts Options) (*Redis, redis.UniversalClient, string) {
+	t.Helper()
+	rdb, prefix := b.connect(t)
 	opts.Prefix = prefix
 	return New(rdb, opts), rdb, prefix
+}
+
+// newStore returns a store on the single server. Tests that should also hold on Redis Cluster use
+// forEachBackend and newStoreOn instead.
+func newStore(t *testing.T, opts Options) (*Redis, redis.UniversalClient, string) {
+	t.Helper()
+	return newStoreOn(t, backends[0], opts)
 }
 
 func count(s *flows.Session) int { return len(s.Path) }
 
 func TestUpdateCreatesLoadsAndSetsTTL(t *testing.T) {
-	st, rdb, prefix := newStore(t, Options{SessionTTL: time.Hour})
-	ctx := context.Background()
-	err := st.Update(ctx, "console:a", "e1", func(s *flows.Session) (*flows.Session, error) {
-		if s != nil {
-			t.Errorf("new session loaded as %+v", s)
+	forEachBackend(t, func(t *testing.T, b backend) {
+		st, rdb, prefix := newStoreOn(t, b, Options{SessionTTL: time.Hour})
+		ctx := context.Background()
+		err := st.Update(ctx, "console:a", "e1", func(s *flows.Session) (*flows.Session, error) {
+			if s != nil {
+				t.Errorf("new session loaded as %+v", s)
+			}
+			return &flows.Session{ID: "console:a", State: "welcome", Answers: map[string]flows.Answer{}}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return &flows.Session{ID: "console:a", State: "welcome", Answers: map[string]flows.Answer{}}, nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := sessionKey(prefix, "console:a")
-	ttl := rdb.PTTL(ctx, key).Val()
-	if ttl <= 59*time.Minute || ttl > time.Hour {
-		t.Errorf("TTL = %v, want about an hour", ttl)
-	}
-	err = st.Update(ctx, "console:a", "e2", func(s *flows.Session) (*flows.Session, error) {
-		if s == nil || s.State != "welcome" {
-			t.Fatalf("loaded %+v, want the saved session", s)
+		key := sessionKey(prefix, "console:a")
+		ttl := rdb.PTTL(ctx, key).Val()
+		if ttl <= 59*time.Minute || ttl > time.Hour {
+			t.Errorf("TTL = %v, want about an hour", ttl)
 		}
-		s.State = "concern"
-		return s, nil
+		err = st.Update(ctx, "console:a", "e2", func(s *flows.Session) (*flows.Session, error) {
+			if s == nil || s.State != "welcome" {
+				t.Fatalf("loaded %+v, want the saved session", s)
+			}
+			s.State = "concern"
+			return s, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := rdb.HGet(ctx, key, "v").Val(); v != "2" {
+			t.Errorf("version = %s after two saves, want 2", v)
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v := rdb.HGet(ctx, key, "v").Val(); v != "2" {
-		t.Errorf("version = %s after two saves, want 2", v)
-	}
 }
 
 func TestRepeatedEventIsDuplicate(t *testing.T) {
-	st, _, _ := newStore(t, Options{})
-	ctx := context.Background()
-	calls := 0
-	apply := func(s *flows.Session) (*flows.Session, error) {
-		calls++
-		if s == nil {
-			s = &flows.Session{ID: "x", Answers: map[string]flows.Answer{}}
+	forEachBackend(t, func(t *testing.T, b backend) {
+		st, _, _ := newStoreOn(t, b, Options{})
+		ctx := context.Background()
+		calls := 0
+		apply := func(s *flows.Session) (*flows.Session, error) {
+			calls++
+			if s == nil {
+				s = &flows.Session{ID: "x", Answers: map[string]flows.Answer{}}
+			}
+			s.Seen = append(s.Seen, "evt-1")
+			return s, nil
 		}
-		s.Seen = append(s.Seen, "evt-1")
-		return s, nil
-	}
-	if err := st.Update(ctx, "x", "evt-1", apply); err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Update(ctx, "x", "evt-1", apply); !errors.Is(err, flows.ErrDuplicate) {
-		t.Fatalf("second delivery: err = %v, want ErrDuplicate", err)
-	}
-	if calls != 1 {
-		t.Errorf("fn called %d times, want 1", calls)
-	}
+		if err := st.Update(ctx, "x", "evt-1", apply); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Update(ctx, "x", "evt-1", apply); !errors.Is(err, flows.ErrDuplicate) {
+			t.Fatalf("second delivery: err = %v, want ErrDuplicate", err)
+		}
+		if calls != 1 {
+			t.Errorf("fn called %d times, want 1", calls)
+		}
+	})
 }
 
 // TestConcurrentUpdatesNeverInterleave fires many updates for one session at once; each appends one step to
 // the path. Lost updates would leave fewer steps than updates.
 func TestConcurrentUpdatesNeverInterleave(t *testing.T) {
-	st, _, _ := newStore(t, Options{})
-	ctx := context.Background()
-	const workers, each = 8, 25
-	var wg sync.WaitGroup
-	errs := make(chan error, workers*each)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range each {
-				errs <- st.Update(ctx, "race", fmt.Sprintf("w%d-%d", w, i), func(s *flows.Session) (*flows.Session, error) {
-					if s == nil {
-						s = &flows.Session{ID: "race", Answers: map[string]flows.Answer{}}
-					}
-					s.Path = append(s.Path, fmt.Sprintf("w%d-%d", w, i))
-					return s, nil
-				})
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatalf("update: %v", err)
+	forEachBackend(t, func(t *testing.T, b backend) {
+		st, _, _ := newStoreOn(t, b, Options{})
+		ctx := context.Background()
+		const workers, each = 8, 25
+		var wg sync.WaitGroup
+		errs := make(chan error, workers*each)
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					errs <- st.Update(ctx, "race", fmt.Sprintf("w%d-%d", w, i), func(s *flows.Session) (*flows.Session, error) {
+						if s == nil {
+							s = &flows.Session{ID: "race", Answers: map[string]flows.Answer{}}
+						}
+						s.Path = append(s.Path, fmt.Sprintf("w%d-%d", w, i))
+						return s, nil
+					})
+				}
+			}()
 		}
-	}
-	var got int
-	_ = st.Update(ctx, "race", "", func(s *flows.Session) (*flows.Session, error) {
-		got = count(s)
-		return s, nil
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("update: %v", err)
+			}
+		}
+		var got int
+		_ = st.Update(ctx, "race", "", func(s *flows.Session) (*flows.Session, error) {
+			got = count(s)
+			return s, nil
+		})
+		if got != workers*each {
+			t.Fatalf("path has %d steps after %d updates: updates were lost", got, workers*each)
+		}
 	})
-	if got != workers*each {
-		t.Fatalf("path has %d steps after %d updates: updates were lost", got, workers*each)
-	}
 }
 
 func TestNilResultDeletes(t *testing.T) {
-	st, rdb, prefix := newStore(t, Options{})
-	ctx := context.Background()
-	_ = st.Update(ctx, "gone", "", func(*flows.Session) (*flows.Session, error) {
-		return &flows.Session{ID: "gone", Answers: map[string]flows.Answer{"q": {Text: "secret"}}}, nil
+	forEachBackend(t, func(t *testing.T, b backend) {
+		st, rdb, prefix := newStoreOn(t, b, Options{})
+		ctx := context.Background()
+		_ = st.Update(ctx, "gone", "", func(*flows.Session) (*flows.Session, error) {
+			return &flows.Session{ID: "gone", Answers: map[string]flows.Answer{"q": {Text: "secret"}}}, nil
+		})
+		if err := st.Update(ctx, "gone", "", func(*flows.Session) (*flows.Session, error) { return nil, nil }); err != nil {
+			t.Fatal(err)
+		}
+		if n := rdb.Exists(ctx, sessionKey(prefix, "gone")).Val(); n != 0 {
+			t.Error("session still stored after fn returned nil")
+		}
+		_ = st.Update(ctx, "gone2", "", func(*flows.Session) (*flows.Session, error) {
+			return &flows.Session{ID: "gone2"}, nil
+		})
+		if err := st.Delete(ctx, "gone2"); err != nil {
+			t.Fatal(err)
+		}
+		if n := rdb.Exists(ctx, sessionKey(prefix, "gone2")).Val(); n != 0 {
+			t.Error("Delete left the session")
+		}
 	})
-	if err := st.Update(ctx, "gone", "", func(*flows.Session) (*flows.Session, error) { return nil, nil }); err != nil {
-		t.Fatal(err)
-	}
-	if n := rdb.Exists(ctx, sessionKey(prefix, "gone")).Val(); n != 0 {
-		t.Error("session still stored after fn returned nil")
-	}
-	_ = st.Update(ctx, "gone2", "", func(*flows.Session) (*flows.Session, error) {
-		return &flows.Session{ID: "gone2"}, nil
-	})
-	if err := st.Delete(ctx, "gone2"); err != nil {
-		t.Fatal(err)
-	}
-	if n := rdb.Exists(ctx, sessionKey(prefix, "gone2")).Val(); n != 0 {
-		t.Error("Delete left the session")
-	}
 }
 
 func TestFnErrorSavesNothing(t *testing.T) {
-	st, rdb, prefix := newStore(t, Options{})
-	ctx := context.Background()
-	boom := errors.New("boom")
-	if err := st.Update(ctx, "e", "", func(*flows.Session) (*flows.Session, error) {
-		return &flows.Session{ID: "e"}, boom
-	}); !errors.Is(err, boom) {
-		t.Fatalf("err = %v", err)
-	}
-	if rdb.Exists(ctx, sessionKey(prefix, "e")).Val() != 0 {
-		t.Error("a failed step saved the session")
-	}
+	forEachBackend(t, func(t *testing.T, b backend) {
+		st, rdb, prefix := newStoreOn(t, b, Options{})
+		ctx := context.Background()
+		boom := errors.New("boom")
+		if err := st.Update(ctx, "e", "", func(*flows.Session) (*flows.Session, error) {
+			return &flows.Session{ID: "e"}, boom
+		}); !errors.Is(err, boom) {
+			t.Fatalf("err = %v", err)
+		}
+		if rdb.Exists(ctx, sessionKey(prefix, "e")).Val() != 0 {
+			t.Error("a failed step saved the session")
+		}
+	})
 }
 
 func TestUnreachableRedisIsUnavailable(t *testing.T) {

@@ -36,7 +36,7 @@ func TestRunConnectsAndStopsOnSignal(t *testing.T) {
 	if err := fake.WaitConnected(wctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := fake.WaitFor(wctx, func() bool { return len(fake.Commands("")) == 3 }); err != nil {
+	if err := fake.WaitFor(wctx, func() bool { return len(fake.Commands("")) == 4 }); err != nil {
 		t.Fatalf("slash commands not registered: %v", err)
 	}
 	g := fake.AddGuild(&discordgo.Guild{Name: "Clinic"})

@@ -28,6 +28,9 @@ type discordAPI interface {
 	FollowupMessageCreate(i *discordgo.Interaction, wait bool, p *discordgo.WebhookParams, opts ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageSendComplex(channelID string, m *discordgo.MessageSend, opts ...discordgo.RequestOption) (*discordgo.Message, error)
 	ChannelMessageEditComplex(m *discordgo.MessageEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error)
+	ChannelMessageDelete(channelID, messageID string, opts ...discordgo.RequestOption) error
+	ThreadStartComplex(channelID string, data *discordgo.ThreadStart, opts ...discordgo.RequestOption) (*discordgo.Channel, error)
+	ThreadMemberAdd(threadID, memberID string, opts ...discordgo.RequestOption) error
 	UserChannelCreate(userID string, opts ...discordgo.RequestOption) (*discordgo.Channel, error)
 	GuildMember(guildID, userID string, opts ...discordgo.RequestOption) (*discordgo.Member, error)
 	Guild(guildID string, opts ...discordgo.RequestOption) (*discordgo.Guild, error)
@@ -65,9 +68,10 @@ type Store interface {
 	SetCommunity(ctx context.Context, sessionID, guildID, mode string) error
 	SetMode(ctx context.Context, sessionID, mode string) error
 	SetPrompt(ctx context.Context, sessionID, channelID, messageID string, prompt []byte) error
-	MarkAlerted(ctx context.Context, sessionID string) (bool, error)
-	ClearAlerted(ctx context.Context, sessionID string) error
+	SetPendingAlert(ctx context.Context, sessionID string, alert []byte) error
 	DeleteMember(ctx context.Context, sessionID string) error
+	CapMemberTTL(ctx context.Context, sessionID string, retention time.Duration) error
+	Update(ctx context.Context, id, eventID string, fn func(*flows.Session) (*flows.Session, error)) error
 
 	EnqueueHandoff(ctx context.Context, h store.Handoff, retention time.Duration) error
 	ClaimHandoffs(ctx context.Context, now time.Time, lease time.Duration, n int) ([]store.Handoff, error)
@@ -75,7 +79,38 @@ type Store interface {
 	HandoffFailed(ctx context.Context, ref string, next time.Time, reason string) error
 
 	ForgetMember(ctx context.Context, sessionID string) error
+	MemberHandoffs(ctx context.Context, sessionID string) ([]store.Handoff, error)
 	ExportMember(ctx context.Context, sessionID string) (store.MemberExport, error)
+
+	moderationStore
+}
+
+// moderationStore keeps what moderators do with handoffs. *store.Redis implements it.
+type moderationStore interface {
+	Handoff(ctx context.Context, ref string) (store.Handoff, bool, error)
+	ClaimHandoff(ctx context.Context, ref, by string, at time.Time) (store.Handoff, error)
+	ResolveHandoff(ctx context.Context, h store.Handoff, by string, at time.Time, outcome string, note store.Note) (store.Handoff, error)
+	AddNote(ctx context.Context, ref string, note store.Note) error
+	Notes(ctx context.Context, ref string) ([]store.Note, error)
+	Queue(ctx context.Context, guildID string) ([]store.Handoff, error)
+
+	DueReminders(ctx context.Context, now time.Time, lease time.Duration, n int) ([]store.Handoff, error)
+	Reminded(ctx context.Context, ref string, at time.Time) error
+	RemindAt(ctx context.Context, ref string, at time.Time) error
+
+	OpenRelay(ctx context.Context, h store.Handoff, threadID string, retention time.Duration) error
+	RelayByThread(ctx context.Context, threadID string) (store.Handoff, bool, error)
+	MemberRelay(ctx context.Context, sessionID string) (store.Handoff, bool, error)
+	CloseMemberRelay(ctx context.Context, sessionID, ref string) error
+	AddRelayMessage(ctx context.Context, ref, channelID, messageID string) error
+	RelayMessages(ctx context.Context, ref string) ([][2]string, error)
+
+	BlockMember(ctx context.Context, guildID, userID string, b store.Block, ttl time.Duration) error
+	UnblockMember(ctx context.Context, guildID, userID string) (bool, error)
+	Blocked(ctx context.Context, guildID, userID string) (bool, error)
+
+	Audit(ctx context.Context, guildID string, e store.AuditEntry, ttl time.Duration) error
+	AuditLog(ctx context.Context, guildID string, n int) ([]store.AuditEntry, error)
 }
 
 var _ Store = (*store.Redis)(nil)
@@ -101,6 +136,8 @@ type Options struct {
 	KnownRegion func(code string) (string, bool)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// ReminderPoll is how often unclaimed urgent handoffs are checked for their re-ping; zero means 30 s.
+	ReminderPoll time.Duration
 }
 
 // Bot is the Discord adapter: it turns gateway events and interactions into flows.Input values, renders the
@@ -162,6 +199,9 @@ func newBot(api discordAPI, gw gateway, intake Intake, st Store, opts Options) *
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.ReminderPoll <= 0 {
+		opts.ReminderPoll = 30 * time.Second
+	}
 	life, stop := context.WithCancel(context.Background())
 	b := &Bot{api: api, gw: gw, intake: intake, st: st, log: opts.Logger, opts: opts,
 		wake: make(chan struct{}, 1), life: life, stopLife: stop}
@@ -215,9 +255,19 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("connected to discord")
 
 	workerDone := make(chan struct{})
+	var workers sync.WaitGroup
+	workers.Add(2)
 	go func() {
-		defer close(workerDone)
+		defer workers.Done()
 		b.runOutbox(b.life)
+	}()
+	go func() {
+		defer workers.Done()
+		b.runReminders(b.life)
+	}()
+	go func() {
+		workers.Wait()
+		close(workerDone)
 	}()
 
 	<-ctx.Done()

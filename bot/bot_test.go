@@ -609,13 +609,13 @@ func TestCommandsRegisteredWithFewIntents(t *testing.T) {
 		for _, c := range h.fake.Commands("") {
 			names = append(names, c.Name)
 		}
-		return len(names) == 3
+		return len(names) == 4
 	})
 	if err != nil {
 		t.Fatalf("commands = %v: %v", names, err)
 	}
 	slices.Sort(names)
-	if !slices.Equal(names, []string{"fulcrum-setup", "intake", "privacy"}) {
+	if !slices.Equal(names, []string{"fulcrum-setup", "handoffs", "intake", "privacy"}) {
 		t.Errorf("commands = %v", names)
 	}
 	for _, id := range h.fake.Identifies() {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"log/slog"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/fulcrum-intake/fulcrum/flows"
+	"github.com/fulcrum-intake/fulcrum/flows/triage"
 	"github.com/fulcrum-intake/fulcrum/store"
 )
 
@@ -39,6 +39,8 @@ type card struct {
 	Ref    string                  `json:"ref"`
 	Urgent bool                    `json:"urgent"`
 	Embed  *discordgo.MessageEmbed `json:"embed"`
+	// anonymous is whether the card hides the member; it is kept on the handoff record, not in the card.
+	anonymous bool
 }
 
 // message is the card as posted. allowed_mentions lets nothing ping except the server's urgent role, and that
@@ -53,7 +55,8 @@ func (c card) message(g store.GuildSettings) *discordgo.MessageSend {
 			am.Roles = []string{g.UrgentRole}
 		}
 	}
-	return &discordgo.MessageSend{Content: content, Embeds: []*discordgo.MessageEmbed{c.Embed}, AllowedMentions: am}
+	return &discordgo.MessageSend{Content: content, Embeds: []*discordgo.MessageEmbed{c.Embed}, AllowedMentions: am,
+		Components: cardButtons(c.Ref, store.StateOpen)}
 }
 
 // renderCard builds the moderators' card for a handoff.
@@ -125,7 +128,7 @@ func (b *Bot) renderCard(h *flows.Handoff, userID string, g store.GuildSettings)
 	// The description takes what the other parts leave of the 6,000 characters an embed may hold.
 	room := min(maxEmbedDesc, maxEmbedTotal-embedSize(e))
 	e.Description = truncate(desc.String(), room)
-	return card{Ref: h.Ref, Urgent: h.Urgent, Embed: e}
+	return card{Ref: h.Ref, Urgent: h.Urgent, Embed: e, anonymous: anonymous}
 }
 
 // embedSize counts the characters Discord counts towards an embed's 6,000.
@@ -185,7 +188,7 @@ func (b *Bot) enqueueHandoff(ctx context.Context, log *slog.Logger, userID, comm
 	if gid == "" {
 		gid = community
 	}
-	log = b.log.With("event", "handoff", "ref", h.Ref, "guild", gid)
+	log = log.With("event", "handoff", "ref", h.Ref, "guild", gid)
 	g := b.guildSettings(ctx, log, gid)
 	c := b.renderCard(h, userID, g)
 	data, err := json.Marshal(c)
@@ -198,7 +201,10 @@ func (b *Bot) enqueueHandoff(ctx context.Context, log *slog.Logger, userID, comm
 		created = b.opts.Now()
 	}
 	rec := store.Handoff{Ref: h.Ref, SessionID: sessionID(userID), GuildID: gid, UserID: userID, Urgent: h.Urgent,
-		Card: data, Created: created}
+		Card: data, Created: created, Anonymous: c.anonymous}
+	if h.Urgent {
+		rec.RemindAt = created.Add(g.Reping())
+	}
 	// Losing a handoff is the one failure here that nobody would notice: retry briefly before giving up.
 	for attempt := 1; ; attempt++ {
 		err = b.st.EnqueueHandoff(ctx, rec, g.Retention())
@@ -218,71 +224,117 @@ func (b *Bot) enqueueHandoff(ctx context.Context, log *slog.Logger, userID, comm
 	b.nudgeOutbox()
 }
 
-// alertCrisis tells a server's moderators at once that a member whose intake is not finished may be in danger,
+// pendingAlert is a crisis alert kept until the member chooses their community: kinds and region, nothing
+// they wrote.
+type pendingAlert struct {
+	Ref        string        `json:"ref"`
+	Region     string        `json:"region,omitempty"`
+	Kinds      []triage.Kind `json:"kinds"`
+	ThirdParty bool          `json:"third_party,omitempty"`
+	Anonymous  bool          `json:"anonymous,omitempty"`
+	Created    int64         `json:"t"`
+	// Shown lists the kinds of crisis resources the member was shown.
+	Shown []string `json:"shown,omitempty"`
+}
+
+// raiseAlert tells a server's moderators at once that a member whose intake is not finished may be in danger,
 // as the welcome promises ("if you tell me you are in danger, I alert the moderators straight away so a human
-// can check in"). It goes through the outbox like a handoff, once per intake, and pings the urgent role.
-func (b *Bot) alertCrisis(ctx context.Context, userID, community string, msgs []flows.Message) {
-	log := b.log.With("event", "crisis_alert", "guild", community)
+// can check in"). The engine raises one alert per new kind of signal; each becomes an urgent card through the
+// outbox, pinging the urgent role. Without a community yet, the alert waits in the member's state.
+func (b *Bot) raiseAlert(ctx context.Context, log *slog.Logger, userID, community string, a *flows.Alert, msgs []flows.Message) {
+	p := pendingAlert{Ref: a.Ref, Region: a.Region, Kinds: a.Kinds, ThirdParty: a.ThirdParty, Anonymous: a.Anonymous,
+		Created: a.Created.UnixMilli()}
+	if a.Created.IsZero() {
+		p.Created = b.opts.Now().UnixMilli()
+	}
+	for _, m := range msgs {
+		for _, r := range m.Resources {
+			c := strings.ReplaceAll(string(r.Category), "_", " ")
+			if !slices.Contains(p.Shown, c) {
+				p.Shown = append(p.Shown, c)
+			}
+		}
+	}
+	if a.Community != "" {
+		community = a.Community
+	}
+	if community == "" {
+		data, _ := json.Marshal(p)
+		if err := b.st.SetPendingAlert(ctx, sessionID(userID), data); err != nil {
+			log.Error("CRISIS ALERT NOT KEPT for after the community is chosen", "err", err)
+		}
+		return
+	}
+	b.sendAlert(ctx, userID, community, p)
+}
+
+// sendPendingAlert sends the alert a member raised before choosing their community, once they have.
+func (b *Bot) sendPendingAlert(ctx context.Context, log *slog.Logger, userID, community string, meta store.Member) {
+	if len(meta.PendingAlert) == 0 || community == "" {
+		return
+	}
+	var p pendingAlert
+	if err := json.Unmarshal(meta.PendingAlert, &p); err == nil && p.Ref != "" {
+		b.sendAlert(ctx, userID, community, p)
+	}
+	if err := b.st.SetPendingAlert(ctx, sessionID(userID), nil); err != nil {
+		log.Warn("clear pending alert", "err", err)
+	}
+}
+
+// sendAlert queues an urgent alert card in the outbox.
+func (b *Bot) sendAlert(ctx context.Context, userID, community string, p pendingAlert) {
+	log := b.log.With("event", "crisis_alert", "guild", community, "ref", p.Ref)
 	g := b.guildSettings(ctx, log, community)
 	if !g.SetUp() {
 		return
 	}
-	sid := sessionID(userID)
-	first, err := b.st.MarkAlerted(ctx, sid)
-	if err != nil {
-		log.Error("record crisis alert", "err", err)
-	}
-	if !first && err == nil {
-		return // already alerted during this intake
-	}
-	var lines []string
-	for _, m := range msgs {
-		for _, r := range m.Resources {
-			c := strings.ReplaceAll(string(r.Category), "_", " ")
-			if !slices.Contains(lines, c) {
-				lines = append(lines, c)
-			}
-		}
-	}
+	anonymous := p.Anonymous || g.AnonymousByDefault
 	member := "<@" + userID + "> (user id " + userID + ")"
-	if g.AnonymousByDefault {
-		member = "A member (this server keeps members anonymous by default); reply through the bot once the intake arrives"
+	if anonymous {
+		member = "Anonymous member: reach them through the bot (claim this alert)"
+	}
+	var kinds []string
+	for _, k := range p.Kinds {
+		kinds = append(kinds, strings.ReplaceAll(string(k), "_", " "))
 	}
 	shown := "crisis resources"
-	if len(lines) > 0 {
-		shown += " (" + strings.Join(lines, ", ") + ")"
+	if len(p.Shown) > 0 {
+		shown += " (" + strings.Join(p.Shown, ", ") + ")"
 	}
-	ref := newAlertRef()
+	region := p.Region
+	if region == "" {
+		region = "international"
+	}
+	about := "the member themselves"
+	if p.ThirdParty {
+		about = "possibly someone else the member told us about"
+	}
+	created := time.UnixMilli(p.Created)
 	e := &discordgo.MessageEmbed{
 		Title: "🚨 URGENT: a member may be in danger",
 		Color: colourUrgent,
 		Description: "Something a member told fulcrum during their intake suggests they may be at risk right now. " +
 			"fulcrum showed them " + shown + ". Their intake is not finished: if they send it, the full card follows. " +
 			"Please check in with them as soon as you can.",
-		Fields:    []*discordgo.MessageEmbedField{{Name: "Member", Value: truncate(member, maxFieldValue)}},
-		Footer:    &discordgo.MessageEmbedFooter{Text: "fulcrum · alert " + ref},
-		Timestamp: b.opts.Now().UTC().Format(time.RFC3339),
+		Fields: []*discordgo.MessageEmbedField{
+			{Name: "Member", Value: truncate(member, maxFieldValue)},
+			{Name: "Signal", Value: truncate(strings.Join(kinds, ", "), maxFieldValue), Inline: true},
+			{Name: "About", Value: about, Inline: true},
+			{Name: "Region", Value: region, Inline: true},
+		},
+		Footer:    &discordgo.MessageEmbedFooter{Text: "fulcrum · alert " + p.Ref},
+		Timestamp: created.UTC().Format(time.RFC3339),
 	}
-	data, _ := json.Marshal(card{Ref: ref, Urgent: true, Embed: e})
-	rec := store.Handoff{Ref: ref, SessionID: sid, GuildID: community, UserID: userID, Urgent: true, Card: data, Created: b.opts.Now()}
+	data, _ := json.Marshal(card{Ref: p.Ref, Urgent: true, Embed: e})
+	rec := store.Handoff{Ref: p.Ref, SessionID: sessionID(userID), GuildID: community, UserID: userID, Urgent: true,
+		Card: data, Created: created, Alert: true, Anonymous: anonymous, RemindAt: created.Add(g.Reping())}
 	if err := b.st.EnqueueHandoff(ctx, rec, g.Retention()); err != nil {
 		log.Error("CRISIS ALERT NOT QUEUED", "err", err)
 		return
 	}
-	log.Info("crisis alert queued", "ref", ref)
+	log.Info("crisis alert queued")
 	b.nudgeOutbox()
-}
-
-// newAlertRef returns a short reference for a crisis alert, such as "A-7KQ3M".
-func newAlertRef() string {
-	const alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ" // no 0/O or 1/I/L: read aloud without doubt
-	buf := make([]byte, 5)
-	_, _ = rand.Read(buf) // crypto/rand.Read never fails on supported platforms.
-	out := []byte("A-")
-	for _, x := range buf {
-		out = append(out, alphabet[int(x)%len(alphabet)])
-	}
-	return string(out)
 }
 
 // runOutbox posts queued handoffs until ctx ends: at once when nudged, and every OutboxPoll for retries.

@@ -61,6 +61,28 @@ type harnessConfig struct {
 	// wrap replaces the engine the bot sees, e.g. by a slower one.
 	wrap     func(Intake) Intake
 	ackAfter time.Duration
+	// clock, when set, is the time the bot and the engine see.
+	clock *testClock
+}
+
+// testClock is a clock a test moves by hand.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock { return &testClock{now: time.Now()} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 func newHarness(t *testing.T, opts ...discordtest.Option) *harness {
@@ -80,7 +102,11 @@ func newHarnessWith(t *testing.T, cfg harnessConfig) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var eng Intake = flows.NewEngine(flow, st, dir, flows.Options{})
+	var now func() time.Time
+	if cfg.clock != nil {
+		now = cfg.clock.Now
+	}
+	var eng Intake = flows.NewEngine(flow, st, dir, flows.Options{Now: now})
 	if cfg.wrap != nil {
 		eng = cfg.wrap(eng)
 	}
@@ -91,11 +117,13 @@ func newHarnessWith(t *testing.T, cfg harnessConfig) *harness {
 	}
 	logs := &syncBuffer{}
 	b := New(s, eng, st, Options{
-		Logger:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		AckAfter:   cfg.ackAfter,
-		OutboxPoll: 20 * time.Millisecond,
-		RetryBase:  5 * time.Millisecond,
-		RetryMax:   40 * time.Millisecond,
+		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		AckAfter:     cfg.ackAfter,
+		OutboxPoll:   20 * time.Millisecond,
+		RetryBase:    5 * time.Millisecond,
+		RetryMax:     40 * time.Millisecond,
+		Now:          now,
+		ReminderPoll: 20 * time.Millisecond,
 		KnownRegion: func(code string) (string, bool) {
 			r, _ := dir.For(code)
 			return r.Code, r.Code != crisis.IntlCode

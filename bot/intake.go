@@ -135,6 +135,9 @@ func (b *Bot) handleDM(ctx context.Context, msg *discordgo.Message) {
 		// The store is unreachable: the engine still answers kindly, with crisis resources when needed.
 		log.Error("load member", "err", err)
 	}
+	if err == nil && b.relayFromMember(ctx, log, msg, sid) {
+		return
+	}
 	if err == nil && meta.Community == "" {
 		b.dmWithoutCommunity(ctx, log, msg, meta)
 		return
@@ -144,6 +147,11 @@ func (b *Bot) handleDM(ctx context.Context, msg *discordgo.Message) {
 
 func (b *Bot) dmStep(ctx context.Context, log *slog.Logger, msg *discordgo.Message, uid, sid string, meta store.Member) {
 	g := b.guildSettings(ctx, log, meta.Community)
+	if b.blocked(ctx, log, meta.Community, uid) {
+		b.answerBlocked(ctx, log, dmSurface{api: b.api, channelID: msg.ChannelID}, sid, g.Region, msg.Content)
+		return
+	}
+	b.sendPendingAlert(ctx, log, uid, meta.Community, meta)
 	in := flows.Input{SessionID: sid, EventID: "msg:" + msg.ID, Text: msg.Content, Community: meta.Community, Region: g.Region}
 	reply, err := b.intake.Handle(ctx, in)
 	if errors.Is(err, flows.ErrDuplicate) {
@@ -207,6 +215,9 @@ func (b *Bot) dmWithoutCommunity(ctx context.Context, log *slog.Logger, msg *dis
 		}
 		if err != nil {
 			log.Error("intake step failed", "err", err)
+		}
+		if reply.Alert != nil {
+			b.raiseAlert(ctx, log, uid, "", reply.Alert, reply.Messages)
 		}
 		msgs := slices.Clone(reply.Messages)
 		for i := range msgs {
@@ -284,28 +295,35 @@ func (b *Bot) guildSettings(ctx context.Context, log *slog.Logger, guildID strin
 	return g
 }
 
-// queueTurn queues what a turn hands to the moderators: a handoff, or a crisis alert. It runs before the
-// member's messages are sent, so that nothing a failure while sending could interrupt is lost.
+// queueTurn queues what a turn hands to the moderators: a crisis alert (one per new kind of signal, as the
+// engine raises them) and a handoff. It runs before the member's messages are sent, so that nothing a failure
+// while sending could interrupt is lost.
 func (b *Bot) queueTurn(ctx context.Context, log *slog.Logger, userID, community string, reply flows.Reply) {
+	if a := reply.Alert; a != nil {
+		b.raiseAlert(ctx, log, userID, community, a, reply.Messages)
+	}
 	if h := reply.Handoff; h != nil {
 		b.enqueueHandoff(ctx, log, userID, community, h)
-		if err := b.st.ClearAlerted(ctx, sessionID(userID)); err != nil {
-			log.Warn("clear crisis alert", "err", err)
+	}
+	if community != "" && !reply.Deleted {
+		// A server keeping data for less than the session TTL: the step just renewed the session's TTL.
+		g := b.guildSettings(ctx, log, community)
+		if err := b.st.CapMemberTTL(ctx, sessionID(userID), g.Retention()); err != nil {
+			log.Warn("cap member TTL", "err", err)
 		}
-	} else if community != "" && slices.ContainsFunc(reply.Messages, crisisShown) {
-		b.alertCrisis(ctx, userID, community, reply.Messages)
 	}
 }
 
-// crisisShown reports whether a message is a crisis response, or the follow-up asked after one (a state
-// "<state>#crisis"): the follow-up is what a member sees again once they choose their community after a crisis.
-// The engine gives no other sign that a session is urgent; a Reply.Urgent would be clearer.
-func crisisShown(m flows.Message) bool { return m.Crisis || strings.HasSuffix(m.State, "#crisis") }
-
-// endTurn forgets the adapter's state once a conversation ended without a handoff; it runs after the last
-// message is sent, which would otherwise record the last question again.
+// endTurn forgets the adapter's state once a conversation ended without a handoff, and everything about the
+// member when they asked to be forgotten; it runs after the last message is sent, which would otherwise record
+// the last question again.
 func (b *Bot) endTurn(ctx context.Context, log *slog.Logger, userID string, reply flows.Reply) {
-	if reply.Deleted {
+	switch {
+	case reply.Forgotten:
+		if err := b.forgetMember(ctx, log, userID); err != nil {
+			log.Error("forget member", "err", err)
+		}
+	case reply.Deleted:
 		if err := b.st.DeleteMember(ctx, sessionID(userID)); err != nil {
 			log.Warn("delete member state", "err", err)
 		}
@@ -344,6 +362,15 @@ func (b *Bot) cmdIntake(ctx context.Context, r *responder) {
 		b.replyText(ctx, r, textNotSetUp)
 		return
 	}
+	if b.blocked(ctx, r.log, gid, uid) {
+		b.replyText(ctx, r, textBlocked)
+		return
+	}
+	if h, ok, err := b.st.MemberRelay(ctx, sid); err == nil && ok {
+		b.replyText(ctx, r, strings.ReplaceAll(textInRelay, "{ref}", h.Ref))
+		return
+	}
+	b.sendPendingAlert(ctx, r.log, uid, gid, meta)
 	if gid != meta.Community {
 		if err := b.st.SetCommunity(ctx, sid, gid, ""); err != nil {
 			r.log.Warn("remember community", "err", err)
@@ -597,6 +624,7 @@ func (b *Bot) onCommunity(ctx context.Context, r *responder, guildID string) {
 		reply   flows.Reply
 		err     error
 		notUsed bool
+		blocked bool
 	)
 	r.beforeAck(ctx, r.deferUpdate, func(ctx context.Context) {
 		g, ok, gerr := b.st.Guild(ctx, guildID)
@@ -604,10 +632,15 @@ func (b *Bot) onCommunity(ctx context.Context, r *responder, guildID string) {
 			notUsed = true
 			return
 		}
+		if b.blocked(ctx, r.log, guildID, uid) {
+			blocked = true
+			return
+		}
 		var merr error
 		if meta, merr = b.st.Member(ctx, sid); merr != nil {
 			r.log.Warn("load member", "err", merr)
 		}
+		b.sendPendingAlert(ctx, r.log, uid, guildID, meta)
 		mode := meta.Mode
 		if r.i.GuildID == "" {
 			mode = modeDM
@@ -623,6 +656,10 @@ func (b *Bot) onCommunity(ctx context.Context, r *responder, guildID string) {
 	})
 	if notUsed {
 		b.replyText(ctx, r, textNotSetUp)
+		return
+	}
+	if blocked {
+		b.replyText(ctx, r, textBlocked)
 		return
 	}
 	b.answered(ctx, r, uid, sid, meta, []string{guildID}, reply, err)

@@ -13,7 +13,7 @@ import (
 
 const (
 	textForgetConfirm = "This deletes everything fulcrum keeps about you: your answers, your intake summaries, and any " +
-		"handoff not yet delivered to the moderators. Cards already posted to moderators stay in their channel. Are you sure?"
+		"handoff, note and message kept for the moderators. Cards already posted to the moderators are emptied and marked as removed at your request. Are you sure?"
 	textForgetKept   = "Okay, nothing was deleted."
 	textForgetFailed = "I couldn't delete everything just now because my storage isn't answering. Nothing is lost; please try /privacy forget again in a minute."
 	textForgetDone   = "Done. I've deleted everything you told me. If you ever want to talk again, just send a message."
@@ -81,7 +81,7 @@ func (b *Bot) onForget(ctx context.Context, r *responder, confirmed bool) {
 	var herr, ferr error
 	r.beforeAck(ctx, r.deferUpdate, func(ctx context.Context) {
 		reply, herr = b.intake.Handle(ctx, flows.Input{SessionID: sid, EventID: "ia:" + r.i.ID, Command: flows.CommandForget})
-		ferr = b.st.ForgetMember(ctx, sid)
+		ferr = b.forgetMember(ctx, r.log, r.userID())
 	})
 	if herr != nil && !errors.Is(herr, flows.ErrDuplicate) {
 		r.log.Error("forget session", "err", herr)

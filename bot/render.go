@@ -101,7 +101,9 @@ func defang(s string) string {
 //	fc:modal                the answer modal; its text input is "answer"
 //	fc:g:<server id>        a community button; "fc:g" is the community select menu (values are server ids)
 //	fc:f:yes, fc:f:no       /privacy forget confirmation
-//	fc:h:<action>:<ref>     reserved for moderator actions on a handoff card (claim, resolve, note)
+//	fc:h:<action>:<ref>     a moderator action on a handoff card (claim, resolve, note, block) or in its relay
+//	                        thread (write)
+//	fc:hm:<action>:<ref>    the form a moderator action opens (resolve: outcome and note; note; write: message)
 const (
 	idPrefix      = "fc:"
 	idChoice      = "fc:c:"

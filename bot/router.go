@@ -65,6 +65,8 @@ func (b *Bot) route(ctx context.Context, r *responder) {
 			b.cmdPrivacy(ctx, r)
 		case "fulcrum-setup":
 			b.cmdSetup(ctx, r)
+		case "handoffs":
+			b.cmdHandoffs(ctx, r)
 		default:
 			r.reply(ctx, "That command is not one of mine any more.", nil)
 		}
@@ -74,6 +76,10 @@ func (b *Bot) route(ctx context.Context, r *responder) {
 	case discordgo.InteractionModalSubmit:
 		data := i.ModalSubmitData()
 		r.log = r.log.With("component", "modal")
+		if strings.HasPrefix(data.CustomID, idHandoffModal) {
+			b.onHandoffModal(ctx, r, strings.TrimPrefix(data.CustomID, idHandoffModal), data.Components)
+			return
+		}
 		if data.CustomID != idModal {
 			r.reply(ctx, "That form is no longer in use.", nil)
 			return
@@ -85,12 +91,17 @@ func (b *Bot) route(ctx context.Context, r *responder) {
 // needsMemberLock reports whether an interaction touches a member's intake, and so waits for their earlier
 // events to finish. Server setup does not.
 func needsMemberLock(i *discordgo.Interaction) bool {
+	// Moderators' actions are not a member's intake; several open forms, which cannot follow a deferral.
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
-		return i.ApplicationCommandData().Name != "fulcrum-setup"
+		name := i.ApplicationCommandData().Name
+		return name != "fulcrum-setup" && name != "handoffs"
 	case discordgo.InteractionMessageComponent:
 		// Opening the answer form changes nothing, and a modal cannot follow a deferral.
-		return i.MessageComponentData().CustomID != idType
+		id := i.MessageComponentData().CustomID
+		return id != idType && !strings.HasPrefix(id, idHandoff)
+	case discordgo.InteractionModalSubmit:
+		return !strings.HasPrefix(i.ModalSubmitData().CustomID, idHandoffModal)
 	}
 	return true
 }
@@ -157,7 +168,7 @@ func (b *Bot) routeComponent(ctx context.Context, r *responder, customID string,
 		return
 	case strings.HasPrefix(customID, idHandoff):
 		r.log = r.log.With("component", "handoff")
-		r.reply(ctx, "Moderator actions on handoff cards are not available yet.", nil)
+		b.onHandoffButton(ctx, r, strings.TrimPrefix(customID, idHandoff))
 		return
 	}
 	r.log.Warn("unknown component")

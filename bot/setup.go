@@ -19,6 +19,8 @@ const (
 	optRegion     = "region"
 	optAnonymous  = "anonymous_by_default"
 	optRetention  = "retention_days"
+	optModNames   = "show_moderator_names"
+	optReping     = "reping_minutes"
 )
 
 const textSetupRefused = "Only members with the **Manage Server** permission can change fulcrum's setup."
@@ -63,6 +65,8 @@ func (b *Bot) cmdSetup(ctx context.Context, r *responder) {
 	switch sub.Name {
 	case "show":
 		b.replyText(ctx, r, describeSettings(g))
+	case "audit":
+		b.showAudit(ctx, r)
 	case "set":
 		problems := b.applySettings(&g, sub.Options)
 		if len(problems) > 0 {
@@ -76,6 +80,7 @@ func (b *Bot) cmdSetup(ctx context.Context, r *responder) {
 			return
 		}
 		r.log.Info("server settings changed", "set_up", g.SetUp())
+		b.audit(ctx, r.log, g, r.userID(), "changed setup", "", changedOptions(sub.Options))
 		b.replyText(ctx, r, "Saved.\n\n"+describeSettings(g)+b.urgentRoleWarning(ctx, r, g))
 	default:
 		b.replyText(ctx, r, "Use /fulcrum-setup show or /fulcrum-setup set.")
@@ -140,6 +145,16 @@ func (b *Bot) applySettings(g *store.GuildSettings, opts []*discordgo.Applicatio
 				continue
 			}
 			g.RetentionDays = n
+		case optModNames:
+			v, _ := o.Value.(bool)
+			g.ShowModeratorNames = v
+		case optReping:
+			n, ok := optionInt(o)
+			if !ok || n < 1 || n > 1440 {
+				problems = append(problems, "reping_minutes must be between 1 and 1440.")
+				continue
+			}
+			g.RepingMinutes = n
 		}
 	}
 	return problems
@@ -198,6 +213,51 @@ func describeSettings(g store.GuildSettings) string {
 	fmt.Fprintf(&b, "• Urgent role (pinged for urgent handoffs): %s\n", orNot(g.UrgentRole, "<@&", ">"))
 	fmt.Fprintf(&b, "• Region for crisis numbers: %s\n", region)
 	fmt.Fprintf(&b, "• Anonymous by default: %v\n", g.AnonymousByDefault)
-	fmt.Fprintf(&b, "• Handoffs kept for: %d days", retention)
+	fmt.Fprintf(&b, "• Handoffs kept for: %d days\n", retention)
+	fmt.Fprintf(&b, "• Members see moderators' names: %v\n", g.ShowModeratorNames)
+	fmt.Fprintf(&b, "• Unclaimed urgent handoffs ping the urgent role again after: %d minutes", int(g.Reping().Minutes()))
 	return b.String()
+}
+
+// changedOptions describes a setup change for the audit log: option names and values (ids, codes, numbers).
+func changedOptions(opts []*discordgo.ApplicationCommandInteractionDataOption) string {
+	var parts []string
+	for _, o := range opts {
+		v := optionString(o)
+		if bv, ok := o.Value.(bool); ok {
+			v = strconv.FormatBool(bv)
+		}
+		parts = append(parts, o.Name+"="+truncate(v, 24))
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// showAudit shows the server's latest audit entries to someone who may manage it.
+func (b *Bot) showAudit(ctx context.Context, r *responder) {
+	entries, err := b.st.AuditLog(ctx, r.i.GuildID, 40)
+	if err != nil {
+		r.log.Error("load audit log", "err", err)
+		b.replyText(ctx, r, "I can't reach my storage right now. Please try again in a minute.")
+		return
+	}
+	if len(entries) == 0 {
+		b.replyText(ctx, r, "The audit log is empty: no moderator action or setup change is recorded yet.")
+		return
+	}
+	var lines []string
+	for _, e := range entries {
+		line := fmt.Sprintf("<t:%d:f> · <@%s> · %s", e.At.Unix(), e.By, e.Action)
+		if e.Ref != "" {
+			line += " · **" + e.Ref + "**"
+		}
+		if e.Detail != "" {
+			line += " · " + e.Detail
+		}
+		lines = append(lines, line)
+	}
+	head := "**Audit log** (newest first: who did what, and when; never what a member wrote)\n"
+	b.replyText(ctx, r, head+fitLines(lines, maxContent-len([]rune(head))))
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/fulcrum-intake/fulcrum/flows"
 )
 
 // Connect opens a client for FULCRUM_REDIS_URL and checks that it answers. The URL takes one of these forms:
@@ -32,7 +34,9 @@ func Connect(ctx context.Context, rawURL string) (redis.UniversalClient, error) 
 	}
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		_ = rdb.Close()
-		return nil, fmt.Errorf("connect to redis at %s: %w", desc, err)
+		// Unavailable, like every other failure to reach Redis, so that the caller can tell an outage (retry,
+		// tell members to try again) from a bad URL (fix the configuration).
+		return nil, fmt.Errorf("connect to redis at %s: %w: %w", desc, flows.ErrUnavailable, err)
 	}
 	return rdb, nil
 }

@@ -40,10 +40,14 @@ func (r *Redis) Member(ctx context.Context, sessionID string) (Member, error) {
 		PromptMessage: vals["pm"],
 	}
 	if p := vals["p"]; p != "" {
-		m.Prompt = []byte(p)
+		if m.Prompt, err = r.keys.Open([]byte(p), promptAAD(sessionID)); err != nil {
+			return Member{}, fmt.Errorf("load member: %w", err)
+		}
 	}
 	if p := vals["pa"]; p != "" {
-		m.PendingAlert = []byte(p)
+		if m.PendingAlert, err = r.keys.Open([]byte(p), alertAAD(sessionID)); err != nil {
+			return Member{}, fmt.Errorf("load member: %w", err)
+		}
 	}
 	return m, nil
 }
@@ -56,7 +60,7 @@ func (r *Redis) SetPendingAlert(ctx context.Context, sessionID string, alert []b
 		}
 		return nil
 	}
-	return r.setMember(ctx, sessionID, "pa", string(alert))
+	return r.setMember(ctx, sessionID, "pa", string(r.keys.Seal(alert, alertAAD(sessionID))))
 }
 
 // SetCommunity records the server a member's handoff is for, and where the intake runs when mode is not empty.
@@ -81,7 +85,7 @@ func (r *Redis) SetPrompt(ctx context.Context, sessionID, channelID, messageID s
 		}
 		return nil
 	}
-	return r.setMember(ctx, sessionID, "pc", channelID, "pm", messageID, "p", string(prompt))
+	return r.setMember(ctx, sessionID, "pc", channelID, "pm", messageID, "p", string(r.keys.Seal(prompt, promptAAD(sessionID))))
 }
 
 func (r *Redis) setMember(ctx context.Context, sessionID string, fields ...any) error {

@@ -64,11 +64,32 @@
 //	<prefix>:audit:{<server id>} list  the server's audit log, newest first, at most 500 JSON entries {t, by,
 //	                                   action, ref, detail}; never what a member wrote. TTL: the server's
 //	                                   retention, renewed on every entry.
+//	rate:<prefix>:rl:m:{<server id>}:<user id>
+//	                            hash   go-redis/redis_rate's count of a member's events in a server (server id
+//	                                   empty for a DM not yet tied to one): store.Limiter. The library puts
+//	                                   "rate:" before every key it is given. TTL: set by the library, at most
+//	                                   the limit's period.
+//	rate:<prefix>:rl:s:{<server id>}
+//	                            hash   the same for all of a server's members together. TTL: as above.
+//	<prefix>:rl:n:{<server id>}:<user id>
+//	                            string "1" once a member over a limit was sent the one notice of the window.
+//	                                   TTL: the limit's period (default a minute).
 //	<prefix>:g:<server id>      hash   a server's settings from /fulcrum-setup. Operator configuration: no TTL.
 //	<prefix>:guilds             set    the ids of servers that are set up. Operator configuration: no TTL.
 //
 // The outbox, the handoffs and everything kept per handoff share the {handoffs} hash tag so that enqueuing,
 // claiming and resolving are each one atomic script or transaction on Redis Cluster too. Every key has a TTL except operator configuration.
+//
+// # Encryption at rest
+//
+// With Options.Keys (FULCRUM_ENCRYPTION_KEY, read by ParseKeys), these values are sealed with AES-256-GCM
+// (store/sealer.go): a session's d, a handoff's card, each entry of a handoff's notes, and the member hash's p
+// and pa. A sealed value reads "enc1:<key id>:<base64 of nonce and ciphertext>"; a value without that prefix was
+// written in the clear (before keys were set) and still loads. Rotation: put the new key first and keep the old
+// ones after it; new writes use the first, old values open with the key their id names, and every session is
+// sealed again with the current key at its next step. Everything else is ids, times, states and counters:
+// references, Discord ids, outcome ids, the relay's "<channel id>/<message id>" (the relayed text itself lives
+// only on Discord), audit entries (never what a member or a note says) and server settings.
 package store
 
 // DefaultPrefix starts every key when no other prefix is configured.
@@ -101,6 +122,17 @@ func blockKey(prefix, guildID, userID string) string {
 }
 
 func auditKey(prefix, guildID string) string { return prefix + ":audit:{" + guildID + "}" }
+
+// limitMemberKey and limitServerKey are given to redis_rate, which puts "rate:" in front of them.
+func limitMemberKey(prefix, guildID, userID string) string {
+	return prefix + ":rl:m:{" + guildID + "}:" + userID
+}
+
+func limitServerKey(prefix, guildID string) string { return prefix + ":rl:s:{" + guildID + "}" }
+
+func limitNoticeKey(prefix, guildID, userID string) string {
+	return prefix + ":rl:n:{" + guildID + "}:" + userID
+}
 
 func guildKey(prefix, id string) string { return prefix + ":g:" + id }
 

@@ -88,7 +88,7 @@ func (r *Redis) ResolveHandoff(ctx context.Context, h Handoff, by string, at tim
 	if strings.TrimSpace(note.Text) != "" {
 		note.T = at.UnixMilli()
 		data, _ := json.Marshal(note)
-		noteJSON = string(data)
+		noteJSON = string(r.keys.Seal(data, noteAAD(h.Ref)))
 	}
 	keys := []string{handoffKey(r.prefix, h.Ref), remindKey(r.prefix), openKey(r.prefix, h.GuildID),
 		notesKey(r.prefix, h.Ref), threadKey(r.prefix, h.Thread)}
@@ -134,7 +134,7 @@ func (r *Redis) AddNote(ctx context.Context, ref string, note Note) error {
 	note.T = note.At.UnixMilli()
 	data, _ := json.Marshal(note)
 	n, err := addNoteScript.Run(ctx, r.rdb, []string{handoffKey(r.prefix, ref), notesKey(r.prefix, ref)},
-		string(data), maxNotes).Int()
+		string(r.keys.Seal(data, noteAAD(ref))), maxNotes).Int()
 	if err != nil {
 		return fmt.Errorf("add note: %w: %w", flows.ErrUnavailable, err)
 	}
@@ -152,8 +152,12 @@ func (r *Redis) Notes(ctx context.Context, ref string) ([]Note, error) {
 	}
 	out := make([]Note, 0, len(raws))
 	for _, raw := range raws {
+		plain, err := r.keys.Open([]byte(raw), noteAAD(ref))
+		if err != nil {
+			return nil, fmt.Errorf("load notes of %s: %w", ref, err)
+		}
 		var n Note
-		if json.Unmarshal([]byte(raw), &n) == nil {
+		if json.Unmarshal(plain, &n) == nil {
 			n.At = time.UnixMilli(n.T)
 			out = append(out, n)
 		}

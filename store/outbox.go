@@ -101,8 +101,9 @@ func (r *Redis) EnqueueHandoff(ctx context.Context, h Handoff, retention time.Du
 	if h.Anonymous {
 		anon = "1"
 	}
+	card := string(r.keys.Seal(h.Card, cardAAD(h.Ref)))
 	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, key, "g", h.GuildID, "u", h.UserID, "sid", h.SessionID, "urg", urgent, "card", string(h.Card),
+		p.HSet(ctx, key, "g", h.GuildID, "u", h.UserID, "sid", h.SessionID, "urg", urgent, "card", card,
 			"t", strconv.FormatInt(h.Created.UnixMilli(), 10), "n", "0", "kind", kind, "an", anon)
 		p.PExpire(ctx, key, retention)
 		p.ZAdd(ctx, queue, redis.Z{Score: float64(due.UnixMilli()), Member: h.Ref})
@@ -215,7 +216,10 @@ func (r *Redis) Handoff(ctx context.Context, ref string) (h Handoff, ok bool, er
 	}
 	h = Handoff{
 		Ref: ref, SessionID: vals["sid"], GuildID: vals["g"], UserID: vals["u"], Urgent: vals["urg"] == "1",
-		Card: []byte(vals["card"]), LastError: vals["err"], ChannelID: vals["ch"], MessageID: vals["msg"],
+		LastError: vals["err"], ChannelID: vals["ch"], MessageID: vals["msg"],
+	}
+	if h.Card, err = r.keys.Open([]byte(vals["card"]), cardAAD(ref)); err != nil {
+		return Handoff{}, false, fmt.Errorf("load handoff %s: %w", ref, err)
 	}
 	h.Attempts, _ = strconv.Atoi(vals["n"])
 	h.Created = unixMilli(vals["t"])
@@ -329,8 +333,12 @@ func (r *Redis) ExportMember(ctx context.Context, sessionID string) (MemberExpor
 	if err != nil && err != redis.Nil {
 		return out, fmt.Errorf("export member: %w: %w", flows.ErrUnavailable, err)
 	}
-	if d != "" && json.Valid([]byte(d)) {
-		out.Session = json.RawMessage(d)
+	plain, err := r.keys.Open([]byte(d), sessionAAD(sessionID))
+	if err != nil {
+		return out, fmt.Errorf("export member: %w", err)
+	}
+	if len(plain) > 0 && json.Valid(plain) {
+		out.Session = json.RawMessage(plain)
 	}
 	m, err := r.Member(ctx, sessionID)
 	if err != nil {

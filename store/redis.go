@@ -20,6 +20,7 @@ type Redis struct {
 	ttl     time.Duration
 	retries int
 	cache   *sessionCache
+	keys    *Sealer
 }
 
 var _ flows.SessionStore = (*Redis)(nil)
@@ -40,11 +41,15 @@ type Options struct {
 	// CachedSessions bounds how many recently stepped sessions this process remembers, so that an active
 	// member's next step is one round trip instead of two; zero means DefaultCachedSessions, negative none.
 	CachedSessions int
+	// Keys, when not nil, seal everything the store writes that a member or a moderator wrote (the session, a
+	// handoff's card, notes, the adapter's last question) with AES-GCM; values written before keys were set, or
+	// sealed with an older key the Sealer still holds, load as before. Nil stores them in the clear.
+	Keys *Sealer
 }
 
 // New returns a store on an open client.
 func New(rdb redis.UniversalClient, opts Options) *Redis {
-	r := &Redis{rdb: rdb, prefix: opts.Prefix, ttl: opts.SessionTTL, retries: 16}
+	r := &Redis{rdb: rdb, prefix: opts.Prefix, ttl: opts.SessionTTL, retries: 16, keys: opts.Keys}
 	if r.prefix == "" {
 		r.prefix = DefaultPrefix
 	}
@@ -100,7 +105,7 @@ func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.S
 	cur, guess := r.cache.get(key)
 	if !guess {
 		var err error
-		if cur, err = r.load(ctx, key); err != nil {
+		if cur, err = r.load(ctx, id, key); err != nil {
 			return err
 		}
 	}
@@ -112,7 +117,7 @@ func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.S
 				// as it always was (a forgotten session applies a redelivered event afresh).
 				guess = false
 				var err error
-				if cur, err = r.load(ctx, key); err != nil {
+				if cur, err = r.load(ctx, id, key); err != nil {
 					return err
 				}
 				continue
@@ -128,10 +133,11 @@ func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.S
 			if data, err = json.Marshal(next); err != nil {
 				return fmt.Errorf("encode session: %w", err)
 			}
+			data = r.keys.Seal(data, sessionAAD(id))
 		} else if s == nil {
 			return nil // nothing stored, nothing to store
 		}
-		saved, now, err := r.save(ctx, key, cur, data)
+		saved, now, err := r.save(ctx, id, key, cur, data)
 		if err != nil {
 			// Saved or not, the remembered copy is still safe to guess with: the next compare-and-set tells.
 			return err
@@ -154,7 +160,7 @@ func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.S
 		}
 		if waited {
 			// What the script answered is as old as the wait: read again, as a busy session needs.
-			if cur, err = r.load(ctx, key); err != nil {
+			if cur, err = r.load(ctx, id, key); err != nil {
 				return err
 			}
 		}
@@ -174,7 +180,7 @@ func (r *Redis) remember(key string, c cached) {
 // save runs saveScript for a session read as cur; data nil deletes it. It reports whether it saved and what is
 // stored now: the version and incarnation of the saved session (the caller has the session itself), or the
 // session that another update saved first.
-func (r *Redis) save(ctx context.Context, key string, cur cached, data []byte) (bool, cached, error) {
+func (r *Redis) save(ctx context.Context, id, key string, cur cached, data []byte) (bool, cached, error) {
 	var inc string
 	if cur.inc == "" {
 		inc = newIncarnation()
@@ -198,7 +204,7 @@ func (r *Redis) save(ctx context.Context, key string, cur cached, data []byte) (
 	vs, _ := res[1].(string)
 	is, _ := res[2].(string)
 	ds, _ := res[3].(string)
-	now, err := parseStored(vs, is, ds)
+	now, err := r.parseStored(id, vs, is, ds)
 	if err != nil {
 		return false, cached{}, fmt.Errorf("save session: %w", err)
 	}
@@ -227,7 +233,7 @@ func backoff(ctx context.Context, attempt int) (bool, error) {
 	}
 }
 
-func (r *Redis) load(ctx context.Context, key string) (cached, error) {
+func (r *Redis) load(ctx context.Context, id, key string) (cached, error) {
 	vals, err := r.rdb.HMGet(ctx, key, "v", "i", "d").Result()
 	if err != nil {
 		return cached{}, fmt.Errorf("load session: %w: %w", flows.ErrUnavailable, err)
@@ -235,15 +241,15 @@ func (r *Redis) load(ctx context.Context, key string) (cached, error) {
 	vs, _ := vals[0].(string)
 	is, _ := vals[1].(string)
 	ds, _ := vals[2].(string)
-	c, err := parseStored(vs, is, ds)
+	c, err := r.parseStored(id, vs, is, ds)
 	if err != nil {
 		return cached{}, fmt.Errorf("load session: %w", err)
 	}
 	return c, nil
 }
 
-// parseStored reads a session hash's fields; no version means no session.
-func parseStored(vs, is, ds string) (cached, error) {
+// parseStored reads session id's hash fields, opening the session if it is sealed; no version means no session.
+func (r *Redis) parseStored(id, vs, is, ds string) (cached, error) {
 	if vs == "" || vs == "0" {
 		return cached{}, nil
 	}
@@ -251,7 +257,11 @@ func parseStored(vs, is, ds string) (cached, error) {
 	if err != nil {
 		return cached{}, fmt.Errorf("bad version %q", vs)
 	}
-	s, err := decodeSession([]byte(ds))
+	plain, err := r.keys.Open([]byte(ds), sessionAAD(id))
+	if err != nil {
+		return cached{}, err
+	}
+	s, err := decodeSession(plain)
 	if err != nil {
 		return cached{}, err
 	}

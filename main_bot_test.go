@@ -24,6 +24,7 @@ func TestRunConnectsAndStopsOnSignal(t *testing.T) {
 	t.Setenv("FULCRUM_REDIS_URL", redistest.URL())
 	t.Setenv("FULCRUM_KEY_PREFIX", prefix)
 	t.Setenv("FULCRUM_SHUTDOWN_TIMEOUT", "5s")
+	t.Setenv("FULCRUM_HTTP_ADDR", "127.0.0.1:0")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -329,8 +329,8 @@ func renderCard(h *flows.Handoff) []byte {
 	return b
 }
 
-// (4) End to end through the fake Discord. BOT ENGINEER: set Options.EndToEnd (see its comment) from main or
-// bench/cmd; the row below is what is reported until then.
+// (4) End to end through the fake Discord: Options.EndToEnd, which "fulcrum bench" sets from package
+// bench/e2e; without it the figure is reported as not measured.
 func endToEnd(ctx context.Context, env Env, opts Options) ([]Row, error) {
 	if opts.EndToEnd == nil {
 		return []Row{{"(4) end to end, DM to reply through the fake Discord, 100 members: p99", "not measured yet", "", "p99 ≤ 20 ms on loopback", "n/a"}}, nil

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/fulcrum-intake/fulcrum/flows"
 	"github.com/fulcrum-intake/fulcrum/flows/triage"
+	"github.com/fulcrum-intake/fulcrum/ops"
 	"github.com/fulcrum-intake/fulcrum/store"
 )
 
@@ -136,12 +138,28 @@ type Options struct {
 	KnownRegion func(code string) (string, bool)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// ReminderPoll is how often unclaimed urgent handoffs are checked for their re-ping; zero means 30 s.
+	// ReminderPoll is how often unclaimed urgent handoffs are checked for their re-ping, and the unclaimed
+	// gauges updated; zero means 30 s.
 	ReminderPoll time.Duration
+	// Metrics counts what the bot does; nil counts nothing.
+	Metrics *ops.Metrics
+	// Limiter bounds how many messages a member (and a server) may send; nil means no limit. Over the limit
+	// a member gets one polite notice, and nothing else, except crisis resources when their words need them.
+	Limiter Limiter
+	// ShardID and ShardCount are this process's Discord shard and the total (0 and 1 when not sharded).
+	// Discord sends direct messages to shard 0 only.
+	ShardID, ShardCount int
 }
 
 // Bot is the Discord adapter: it turns gateway events and interactions into flows.Input values, renders the
 // replies, and posts handoffs to each server's moderators.
+// Limiter is the rate limit the bot asks before a member's message reaches the engine; store.Limiter is one.
+type Limiter interface {
+	// Allow reports whether the member may go on, and whether this is the first refusal in the window (the one
+	// that gets a notice).
+	Allow(ctx context.Context, memberID, guildID string) (allowed, notice bool, err error)
+}
+
 type Bot struct {
 	api    discordAPI
 	gw     gateway
@@ -158,6 +176,13 @@ type Bot struct {
 	life     context.Context
 	stopLife context.CancelFunc
 
+	// sess is the discordgo session when the bot runs on one (New), for the gateway readiness check.
+	sess *discordgo.Session
+	// greeted is set by READY or RESUMED and cleared at shutdown. discordgo runs each handler in a goroutine
+	// of its own, so a disconnect's handler may run after the RESUMED that followed it: the connection's
+	// state is read from the session instead.
+	greeted atomic.Bool
+
 	mu       sync.Mutex
 	closing  bool
 	inflight sync.WaitGroup
@@ -171,7 +196,13 @@ type Bot struct {
 
 // New returns a Bot on a discordgo session. The session should come from NewSession; New adds its handlers.
 func New(s *discordgo.Session, intake Intake, st Store, opts Options) *Bot {
-	return newBot(s, s, intake, st, opts)
+	if opts.ShardCount > 1 {
+		// discordgo sends the shard in IDENTIFY only when ShardCount > 1.
+		s.ShardID, s.ShardCount = opts.ShardID, opts.ShardCount
+	}
+	b := newBot(s, s, intake, st, opts)
+	b.sess = s
+	return b
 }
 
 func newBot(api discordAPI, gw gateway, intake Intake, st Store, opts Options) *Bot {
@@ -201,6 +232,9 @@ func newBot(api discordAPI, gw gateway, intake Intake, st Store, opts Options) *
 	}
 	if opts.ReminderPoll <= 0 {
 		opts.ReminderPoll = 30 * time.Second
+	}
+	if opts.Metrics != nil {
+		intake = meteredIntake{Intake: intake, m: opts.Metrics}
 	}
 	life, stop := context.WithCancel(context.Background())
 	b := &Bot{api: api, gw: gw, intake: intake, st: st, log: opts.Logger, opts: opts,
@@ -244,6 +278,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.gw.AddHandler(b.onReady),
 		b.gw.AddHandler(b.onInteraction),
 		b.gw.AddHandler(b.onMessage),
+		b.gw.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { b.greeted.Store(true) }),
+		b.gw.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.greeted.Store(true) }),
 	}
 	if err := b.gw.Open(); err != nil {
 		for _, r := range removers {
@@ -272,6 +308,7 @@ func (b *Bot) Run(ctx context.Context) error {
 
 	<-ctx.Done()
 	b.log.Info("shutting down")
+	b.greeted.Store(false)
 	for _, r := range removers {
 		r()
 	}
@@ -301,6 +338,24 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.stopLife()
 	<-workerDone
 	return err
+}
+
+// GatewayReady returns nil while the gateway connection is up: READY (or RESUMED) was received, and the
+// connection has not dropped since (discordgo clears the session's DataReady when it does, and sets it again
+// once it has reconnected). It is the "gateway" readiness check.
+func (b *Bot) GatewayReady(ctx context.Context) error {
+	if !b.greeted.Load() {
+		return errors.New("discord gateway: not connected")
+	}
+	if b.sess != nil {
+		b.sess.RLock()
+		up := b.sess.DataReady
+		b.sess.RUnlock()
+		if !up {
+			return errors.New("discord gateway: connection lost, reconnecting")
+		}
+	}
+	return nil
 }
 
 // begin registers an event in flight and returns its context, or false once the bot is shutting down.

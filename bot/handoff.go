@@ -14,6 +14,7 @@ import (
 
 	"github.com/fulcrum-intake/fulcrum/flows"
 	"github.com/fulcrum-intake/fulcrum/flows/triage"
+	"github.com/fulcrum-intake/fulcrum/ops"
 	"github.com/fulcrum-intake/fulcrum/store"
 )
 
@@ -374,7 +375,11 @@ func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) {
 	ctx, cancel := context.WithTimeout(ctx, postTimeout)
 	defer cancel()
 	log := b.log.With("event", "handoff", "ref", h.Ref, "guild", h.GuildID)
-	fail := func(reason string, err error) {
+	if h.Attempts > 0 {
+		b.opts.Metrics.HandoffRetried(urgencyOf(h))
+	}
+	fail := func(kind ops.FailReason, reason string, err error) {
+		b.opts.Metrics.HandoffFailed(kind)
 		next := b.opts.Now().Add(b.retryDelay(h.Attempts))
 		log.Warn("handoff not posted; will retry", "attempt", h.Attempts+1, "reason", reason, "err", err,
 			"retry_in", next.Sub(b.opts.Now()).Round(time.Millisecond))
@@ -385,16 +390,16 @@ func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) {
 	g, ok, err := b.st.Guild(ctx, h.GuildID)
 	switch {
 	case err != nil:
-		fail("settings unavailable", err)
+		fail(ops.FailOther, "settings unavailable", err)
 		return
 	case !ok || !g.SetUp():
-		fail("server not set up", nil)
+		fail(ops.FailNotConfigured, "server not set up", nil)
 		return
 	}
 	var c card
 	if err := json.Unmarshal(h.Card, &c); err != nil || c.Embed == nil {
 		// Cannot happen with cards this bot wrote; keep it for a person to look at rather than drop it.
-		fail("unreadable card", err)
+		fail(ops.FailOther, "unreadable card", err)
 		return
 	}
 	m, err := b.api.ChannelMessageSendComplex(g.ModeratorChannel, c.message(g), discordgo.WithContext(ctx))
@@ -405,9 +410,10 @@ func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) {
 		} else if st := restStatus(err); st != 0 {
 			reason = "discord status " + strconv.Itoa(st)
 		}
-		fail(reason, err)
+		fail(failReason(err), reason, err)
 		return
 	}
+	b.opts.Metrics.HandoffPosted(urgencyOf(h))
 	if err := b.st.HandoffPosted(ctx, h.Ref, m.ChannelID, m.ID); err != nil {
 		// The card is out; at worst a retry posts it twice, which beats losing it.
 		log.Error("record posted handoff", "err", err)

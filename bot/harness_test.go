@@ -18,6 +18,7 @@ import (
 	"github.com/fulcrum-intake/fulcrum/flows"
 	"github.com/fulcrum-intake/fulcrum/flows/crisis"
 	"github.com/fulcrum-intake/fulcrum/internal/redistest"
+	"github.com/fulcrum-intake/fulcrum/ops"
 	"github.com/fulcrum-intake/fulcrum/store"
 )
 
@@ -51,6 +52,7 @@ type harness struct {
 	prefix string
 	flow   *flows.Flow
 	logs   *syncBuffer
+	bot    *Bot
 	// expectErrors lists Discord error codes a test provokes on purpose.
 	expectErrors []int
 }
@@ -63,6 +65,10 @@ type harnessConfig struct {
 	ackAfter time.Duration
 	// clock, when set, is the time the bot and the engine see.
 	clock *testClock
+	// limit, when set, is the per-member rate limit (messages a minute).
+	limit int
+	// metrics, when set, is what the bot counts into.
+	metrics *ops.Metrics
 }
 
 // testClock is a clock a test moves by hand.
@@ -116,7 +122,12 @@ func newHarnessWith(t *testing.T, cfg harnessConfig) *harness {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
+	var limiter Limiter
+	if cfg.limit > 0 {
+		limiter = store.NewLimiter(rdb, store.LimitOptions{Prefix: prefix, Member: cfg.limit, Period: time.Minute})
+	}
 	b := New(s, eng, st, Options{
+		Limiter:      limiter,
 		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		AckAfter:     cfg.ackAfter,
 		OutboxPoll:   20 * time.Millisecond,
@@ -124,12 +135,13 @@ func newHarnessWith(t *testing.T, cfg harnessConfig) *harness {
 		RetryMax:     40 * time.Millisecond,
 		Now:          now,
 		ReminderPoll: 20 * time.Millisecond,
+		Metrics:      cfg.metrics,
 		KnownRegion: func(code string) (string, bool) {
 			r, _ := dir.For(code)
 			return r.Code, r.Code != crisis.IntlCode
 		},
 	})
-	h := &harness{t: t, fake: fake, st: st, rdb: rdb, prefix: prefix, flow: flow, logs: logs}
+	h := &harness{t: t, fake: fake, st: st, rdb: rdb, prefix: prefix, flow: flow, logs: logs, bot: b}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()

@@ -135,6 +135,9 @@ func (b *Bot) handleDM(ctx context.Context, msg *discordgo.Message) {
 		// The store is unreachable: the engine still answers kindly, with crisis resources when needed.
 		log.Error("load member", "err", err)
 	}
+	if b.overLimit(ctx, log, msg, sid, meta.Community) {
+		return
+	}
 	if err == nil && b.relayFromMember(ctx, log, msg, sid) {
 		return
 	}
@@ -721,4 +724,37 @@ func disableSelect(s discordgo.SelectMenu, picked []string) discordgo.SelectMenu
 	}
 	s.Options = opts
 	return s
+}
+
+// textSlowDown is the one notice a member gets when they send messages faster than the limit.
+const textSlowDown = "You're sending messages faster than I can take them in. Please wait a minute and send your " +
+	"message again. If you are in danger right now, call your local emergency number."
+
+// overLimit applies the rate limit to a direct message. Crisis detection still runs for a member over the
+// limit: a flood never silences a person in danger.
+func (b *Bot) overLimit(ctx context.Context, log *slog.Logger, msg *discordgo.Message, sid, guildID string) bool {
+	if b.opts.Limiter == nil {
+		return false
+	}
+	allowed, notice, err := b.opts.Limiter.Allow(ctx, msg.Author.ID, guildID)
+	if err != nil {
+		log.Warn("rate limit", "err", err)
+	}
+	if allowed {
+		return false
+	}
+	var out []rendered
+	if res := b.intake.Triage(msg.Content); res.Risk != triage.RiskNone {
+		g := b.guildSettings(ctx, log, guildID)
+		out = append(out, renderMessages([]flows.Message{b.intake.CrisisMessage(g.Region, res)}, false)...)
+	}
+	if notice {
+		out = append(out, rendered{content: textSlowDown})
+	}
+	if len(out) > 0 {
+		if _, err := b.deliver(ctx, sid, dmSurface{api: b.api, channelID: msg.ChannelID}, out); err != nil {
+			log.Error("answer over the limit", "err", err)
+		}
+	}
+	return true
 }

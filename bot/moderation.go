@@ -363,6 +363,7 @@ func (b *Bot) claim(ctx context.Context, r *responder, h store.Handoff, g store.
 	}
 	first := h.State == store.StateOpen
 	if first {
+		b.opts.Metrics.HandoffClaimed(urgencyOf(claimed), claimed.ClaimedAt.Sub(claimed.Created))
 		b.audit(ctx, r.log, g, uid, "claimed", h.Ref, "")
 	}
 	// The card first: the click is answered at once, and the Discord calls of the relay come after.

@@ -13,12 +13,14 @@ import (
 // reminderLease is how long a due re-ping is left to one attempt before another may take it.
 const reminderLease = 2 * time.Minute
 
-// runReminders pings the urgent role again for urgent handoffs nobody claimed in time, until ctx ends.
+// runReminders pings the urgent role again for urgent handoffs nobody claimed in time, and updates the
+// unclaimed-handoff gauges, until ctx ends.
 func (b *Bot) runReminders(ctx context.Context) {
 	t := time.NewTicker(b.opts.ReminderPoll)
 	defer t.Stop()
 	for {
 		b.remind(ctx)
+		b.measureUnclaimed(ctx)
 		select {
 		case <-ctx.Done():
 			return

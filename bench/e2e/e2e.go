@@ -1,0 +1,246 @@
+// Package e2e measures the benchmark's end-to-end figure (issue 7, figure 4): a member's DM to the bot's reply,
+// through the real bot (package bot) talking to the fake Discord (bot/discordtest) over loopback, with many
+// members at once. It lives apart from package bench so that bench does not depend on the Discord adapter.
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/fulcrum-intake/fulcrum/bench"
+	"github.com/fulcrum-intake/fulcrum/bot"
+	"github.com/fulcrum-intake/fulcrum/bot/discordtest"
+	"github.com/fulcrum-intake/fulcrum/flows"
+	"github.com/fulcrum-intake/fulcrum/store"
+)
+
+// conversation is what each member types, and the state whose question answers it: the first DM opens the
+// intake (welcome), the others answer the questions in turn.
+var conversation = []struct{ text, next string }{
+	{"hi", "welcome"},
+	{"1", "risk_wish"},
+	{"no", "risk_behaviour"},
+	{"no", "safe_now"},
+	{"safe", "age"},
+	{"no", "concern"},
+}
+
+// Figure returns a bench.Options.EndToEnd that measures members typing at once; 100 is issue 7's figure.
+func Figure(members int) func(ctx context.Context, env bench.Env) (bench.Row, error) {
+	return func(ctx context.Context, env bench.Env) (bench.Row, error) {
+		return measure(ctx, env, members)
+	}
+}
+
+func measure(ctx context.Context, env bench.Env, members int) (row bench.Row, err error) {
+	r := &runner{}
+	defer func() {
+		if v := recover(); v != nil {
+			if _, ok := v.(fatal); !ok {
+				panic(v)
+			}
+		}
+		r.cleanup()
+		if err == nil {
+			err = r.err()
+		}
+	}()
+	fake := discordtest.New(r)
+	st := store.New(env.Redis, store.Options{Prefix: env.Prefix + ":e2e"})
+	eng := flows.NewEngine(env.Flow, st, env.Crisis, flows.Options{})
+	s, err := bot.NewSession(fake.Token(), fake.URL())
+	if err != nil {
+		return row, err
+	}
+	b := bot.New(s, eng, st, bot.Options{})
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(runCtx) }()
+	defer func() {
+		stop()
+		if rerr := <-done; rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := fake.WaitConnected(wctx); err != nil {
+		return row, err
+	}
+
+	g := fake.AddGuild(&discordgo.Guild{Name: "Bench", Channels: []*discordgo.Channel{
+		{Name: "mods", Type: discordgo.ChannelTypeGuildText},
+	}})
+	if err := st.SaveGuild(ctx, store.GuildSettings{GuildID: g.ID, ModeratorChannel: g.Channels[0].ID, Region: "GB"}); err != nil {
+		return row, err
+	}
+	users := make([]string, members)
+	for i := range users {
+		users[i] = fake.AddMember(g.ID, &discordgo.User{Username: fmt.Sprintf("member%d", i)}).ID
+	}
+	questions := map[string]string{}
+	for _, c := range conversation {
+		st, ok := env.Flow.State(c.next)
+		if !ok {
+			return row, fmt.Errorf("the flow has no state %s", c.next)
+		}
+		q := []rune(st.Say)
+		questions[c.next] = string(q[:min(len(q), 40)])
+	}
+
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		// first are the replies to a member's first DM, which looks up their server; later the rest.
+		first, later []time.Duration
+		failures     []error
+		wg           sync.WaitGroup
+	)
+	begin := make(chan struct{})
+	for _, uid := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer recoverFatal()
+			dm := fake.DMChannelID(uid)
+			<-begin
+			for _, c := range conversation {
+				wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+				start := time.Now()
+				fake.SendDM(uid, c.text)
+				// The reply is the turn's question: the member can answer from then on.
+				err := fake.WaitFor(wctx, func() bool {
+					for _, m := range fake.BotMessages(dm) {
+						if strings.Contains(m.Content, questions[c.next]) {
+							return true
+						}
+					}
+					return false
+				})
+				d := time.Since(start)
+				cancel()
+				mu.Lock()
+				if err != nil {
+					failures = append(failures, fmt.Errorf("%q got no %s question: %w", c.text, c.next, err))
+				} else {
+					latencies = append(latencies, d)
+					if c.next == conversation[0].next {
+						first = append(first, d)
+					} else {
+						later = append(later, d)
+					}
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	close(begin)
+	wg.Wait()
+	if len(failures) > 0 {
+		return row, fmt.Errorf("%d of %d members: %w", len(failures), members, failures[0])
+	}
+	slices.Sort(latencies)
+	slices.Sort(first)
+	slices.Sort(later)
+	p50, p99 := percentile(latencies, 50), percentile(latencies, 99)
+	return bench.Row{
+		Figure: fmt.Sprintf("(4) end to end, DM to reply through the fake Discord, %d members at once (%d DMs each): p99",
+			members, len(conversation)),
+		Measured: ms(p99),
+		Reference: fmt.Sprintf("p50 %s; first DM (server lookup) p50 / p99 %s / %s; later DMs %s / %s", ms(p50),
+			ms(percentile(first, 50)), ms(percentile(first, 99)), ms(percentile(later, 50)), ms(percentile(later, 99))),
+		Target: "p99 ≤ 20 ms on loopback",
+		Met:    met(p99 <= 20*time.Millisecond),
+	}, nil
+}
+
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, len(sorted)*p/100)]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func met(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+// runner stands in for the testing.TB that discordtest.New wants, outside a test: it runs the cleanups at the
+// end and turns the fake's failures into an error. Only the methods the fake calls are implemented; the embedded
+// nil TB supplies the rest of the method set and is never called.
+type runner struct {
+	testing.TB
+
+	mu       sync.Mutex
+	cleanups []func()
+	failures []string
+}
+
+func (r *runner) Helper()             {}
+func (r *runner) Name() string        { return "fulcrum bench" }
+func (r *runner) Logf(string, ...any) {}
+
+func (r *runner) Cleanup(f func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cleanups = append(r.cleanups, f)
+}
+
+func (r *runner) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failures = append(r.failures, fmt.Sprintf(format, args...))
+}
+
+// fatal is the panic value of Fatalf, recovered by recoverFatal.
+type fatal struct{}
+
+// Fatalf records the failure and unwinds the calling goroutine to its recoverFatal.
+func (r *runner) Fatalf(format string, args ...any) {
+	r.Errorf(format, args...)
+	panic(fatal{})
+}
+
+// recoverFatal stops the unwinding that Fatalf started; any other panic goes on.
+func recoverFatal() {
+	if v := recover(); v != nil {
+		if _, ok := v.(fatal); !ok {
+			panic(v)
+		}
+	}
+}
+
+func (r *runner) cleanup() {
+	r.mu.Lock()
+	fs := r.cleanups
+	r.cleanups = nil
+	r.mu.Unlock()
+	for _, f := range slices.Backward(fs) {
+		f()
+	}
+}
+
+func (r *runner) err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.failures) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(r.failures, "; "))
+}

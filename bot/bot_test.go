@@ -140,6 +140,11 @@ func TestDMIntakeEndsInCard(t *testing.T) {
 	if strings.Contains(h.logs.String(), "zebra-7") {
 		t.Error("a log line holds what the member typed")
 	}
+	// The bot records the post once Discord has answered, which may be just after the card is visible.
+	h.eventually("the handoff is recorded as posted", func() bool {
+		rec, ok, err := h.st.Handoff(context.Background(), ref)
+		return err == nil && ok && rec.Posted()
+	})
 	rec, ok, err := h.st.Handoff(context.Background(), ref)
 	if err != nil || !ok || !rec.Posted() || rec.GuildID != s.id || rec.UserID != member {
 		t.Errorf("stored handoff = %+v, %v, %v", rec, ok, err)

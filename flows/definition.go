@@ -287,6 +287,12 @@ func (f *Flow) validate() error {
 			p.add(1, "messages: %q is missing", key)
 		}
 	}
+	// An empty list item ("- " with nothing after it) decodes as nil: report it and leave it out.
+	f.States = dropNil(p, f.States, "states")
+	f.Referrals = dropNil(p, f.Referrals, "referrals")
+	for _, s := range f.States {
+		s.Choices = dropNil(p, s.Choices, fmt.Sprintf("state %q choices", s.ID))
+	}
 	f.byID = make(map[string]*State, len(f.States))
 	for _, s := range f.States {
 		if s.ID == "" {
@@ -334,6 +340,19 @@ func (f *Flow) validate() error {
 		f.checkGraph(p)
 	}
 	return p.err()
+}
+
+// dropNil removes nil entries from a decoded list, reporting each.
+func dropNil[T any](p *problems, list []*T, where string) []*T {
+	out := list[:0]
+	for _, x := range list {
+		if x == nil {
+			p.add(1, "%s: an empty entry", where)
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
 }
 
 func (f *Flow) validateState(p *problems, s *State) {

@@ -119,25 +119,12 @@ func contentWords(s string) []string {
 // matchOne finds the choice a typed answer means: its number, id, label or an alias, the same with a small
 // typo, or words that belong to one choice only. It returns nil when the answer is unclear.
 func matchOne(choices []*ChoiceDef, text string) *ChoiceDef {
+	if c := exactChoice(choices, text); c != nil {
+		return c
+	}
 	t := norm(text)
-	if t == "" {
-		return nil
-	}
-	if n, err := strconv.Atoi(t); err == nil {
-		if n >= 1 && n <= len(choices) {
-			return choices[n-1]
-		}
-		return nil
-	}
-	for _, c := range choices {
-		if t == norm(c.ID) || t == norm(c.Label) {
-			return c
-		}
-		for _, a := range aliasesOf(c) {
-			if t == norm(a) {
-				return c
-			}
-		}
+	if _, err := strconv.Atoi(t); t == "" || err == nil {
+		return nil // empty, or a number that is no choice's
 	}
 	// A small typo in an id, label or alias: one edit for short words, two for longer ones.
 	var typo *ChoiceDef

@@ -267,6 +267,7 @@ func NewSession(token, apiBase string) (*discordgo.Session, error) {
 		}
 		client.Transport = rt
 	}
+	client.Transport = newRetryTransport(client.Transport)
 	s.Client = client
 	return s, nil
 }

@@ -315,8 +315,8 @@ func TestStaleClickChangesNothing(t *testing.T) {
 	h.fake.SendDM(member, "hello")
 	welcome, start := h.waitQuestion(dm, "welcome", "start")
 
-	// Disabling the welcome's buttons fails once, so they stay clickable after a typed answer.
-	h.fake.FailNext("PATCH", "/channels/"+dm+"/messages/"+welcome.ID, 500, 1)
+	// Disabling the welcome's buttons fails every attempt, so they stay clickable after a typed answer.
+	h.fake.FailNext("PATCH", "/channels/"+dm+"/messages/"+welcome.ID, 500, 1+len(retryWaits))
 	h.fake.SendDM(member, "yes")
 	h.waitQuestion(dm, "risk_wish", "no")
 	before := len(h.botMessages(dm))
@@ -398,9 +398,10 @@ func TestHandoffPostedAfterFailures(t *testing.T) {
 	s := h.addServer("Clinic", true)
 	member := h.addMember(s, "ines")
 	dm := h.fake.DMChannelID(member)
-	// The bot cannot post in the moderator channel three times (a missing permission, then an outage).
+	// The bot cannot post in the moderator channel three times (a missing permission twice, then an outage that
+	// outlasts the transport's own retries).
 	h.fake.FailNext("POST", "/channels/"+s.mods+"/messages", 403, 2)
-	h.fake.FailNext("POST", "/channels/"+s.mods+"/messages", 503, 1)
+	h.fake.FailNext("POST", "/channels/"+s.mods+"/messages", 503, 1+len(retryWaits))
 	h.fake.SendDM(member, "hi")
 	h.walk(member, workIntake("skip"))
 	done := h.waitContent(dm, "Thank you for trusting us")

@@ -97,7 +97,7 @@ func TestOutboxSurvivesRestart(t *testing.T) {
 	const firstRetry = 2 * time.Second
 	firstLogs := &syncBuffer{}
 	stop := h.start(firstRetry, firstLogs)
-	h.fake.FailNext("POST", "/channels/"+s.mods+"/messages", 503, 1)
+	h.fake.FailNext("POST", "/channels/"+s.mods+"/messages", 503, 1+len(retryWaits))
 	h.fake.SendDM(member, "hi")
 	h.walk(member, workIntake("skip"))
 	ref := refOf(h.waitContent(dm, "Thank you for trusting us").Content)

@@ -355,17 +355,25 @@ func (b *Bot) runOutbox(ctx context.Context) {
 
 // drainOutbox posts every handoff that is due.
 func (b *Bot) drainOutbox(ctx context.Context) {
+	b.drain(ctx, "read outbox", func() ([]store.Handoff, error) {
+		return b.st.ClaimHandoffs(ctx, b.opts.Now(), outboxLease, 10)
+	}, b.postHandoff)
+}
+
+// drain takes due handoffs in batches, each under a lease so that two processes never take the same one, and
+// does its work on each until none is due.
+func (b *Bot) drain(ctx context.Context, what string, due func() ([]store.Handoff, error), each func(context.Context, store.Handoff)) {
 	for ctx.Err() == nil {
-		hs, err := b.st.ClaimHandoffs(ctx, b.opts.Now(), outboxLease, 10)
+		hs, err := due()
 		if err != nil {
-			b.log.Warn("read outbox", "err", err)
+			b.log.Warn(what, "err", err)
 			return
 		}
 		if len(hs) == 0 {
 			return
 		}
 		for _, h := range hs {
-			b.postHandoff(ctx, h)
+			each(ctx, h)
 		}
 	}
 }

@@ -253,16 +253,11 @@ func (b *Bot) moderatorHandoff(ctx context.Context, r *responder, ref string) (s
 
 // onHandoffButton handles a moderator's click on a card (or relay thread) button.
 func (b *Bot) onHandoffButton(ctx context.Context, r *responder, tail string) {
-	action, ref, ok := strings.Cut(tail, ":")
-	if !ok || ref == "" {
-		b.replyText(ctx, r, "That button no longer does anything.")
-		return
-	}
-	r.log = r.log.With("action", action, "ref", ref)
-	h, g, ok := b.moderatorHandoff(ctx, r, ref)
+	action, h, g, ok := b.handoffAction(ctx, r, tail, "That button no longer does anything.")
 	if !ok {
 		return
 	}
+	ref := h.Ref
 	switch action {
 	case actClaim:
 		b.claim(ctx, r, h, g)
@@ -295,6 +290,19 @@ func (b *Bot) onHandoffButton(ctx context.Context, r *responder, tail string) {
 	}
 }
 
+// handoffAction reads "<action>:<ref>" from a card's button or form and checks that the person may act on that
+// handoff, answering them itself when not.
+func (b *Bot) handoffAction(ctx context.Context, r *responder, tail, stale string) (string, store.Handoff, store.GuildSettings, bool) {
+	action, ref, ok := strings.Cut(tail, ":")
+	if !ok || ref == "" {
+		b.replyText(ctx, r, stale)
+		return "", store.Handoff{}, store.GuildSettings{}, false
+	}
+	r.log = r.log.With("action", action, "ref", ref)
+	h, g, ok := b.moderatorHandoff(ctx, r, ref)
+	return action, h, g, ok
+}
+
 // openModal answers an interaction with a form.
 func (b *Bot) openModal(ctx context.Context, r *responder, customID, title string, inputs ...discordgo.TextInput) {
 	var rows []discordgo.MessageComponent
@@ -312,13 +320,7 @@ func (b *Bot) openModal(ctx context.Context, r *responder, customID, title strin
 
 // onHandoffModal handles a submitted moderator form.
 func (b *Bot) onHandoffModal(ctx context.Context, r *responder, tail string, rows []discordgo.MessageComponent) {
-	action, ref, ok := strings.Cut(tail, ":")
-	if !ok || ref == "" {
-		b.replyText(ctx, r, "That form is no longer in use.")
-		return
-	}
-	r.log = r.log.With("action", action, "ref", ref)
-	h, g, ok := b.moderatorHandoff(ctx, r, ref)
+	action, h, g, ok := b.handoffAction(ctx, r, tail, "That form is no longer in use.")
 	if !ok {
 		return
 	}

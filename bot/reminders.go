@@ -31,19 +31,9 @@ func (b *Bot) runReminders(ctx context.Context) {
 
 // remind sends every re-ping that is due.
 func (b *Bot) remind(ctx context.Context) {
-	for ctx.Err() == nil {
-		hs, err := b.st.DueReminders(ctx, b.opts.Now(), reminderLease, 10)
-		if err != nil {
-			b.log.Warn("read reminders", "err", err)
-			return
-		}
-		if len(hs) == 0 {
-			return
-		}
-		for _, h := range hs {
-			b.repingOne(ctx, h)
-		}
-	}
+	b.drain(ctx, "read reminders", func() ([]store.Handoff, error) {
+		return b.st.DueReminders(ctx, b.opts.Now(), reminderLease, 10)
+	}, b.repingOne)
 }
 
 // repingOne pings the urgent role once more about an unclaimed urgent handoff, in reply to its card.

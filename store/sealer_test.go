@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -123,6 +124,7 @@ func scanValues(t *testing.T, rdb redis.UniversalClient, prefix string) map[stri
 	t.Helper()
 	ctx := context.Background()
 	out := map[string][]string{}
+	var mu sync.Mutex // ForEachMaster scans the masters concurrently
 	scan := func(ctx context.Context, c *redis.Client) error {
 		for _, pattern := range []string{prefix + "*", "rate:" + prefix + "*"} {
 			iter := c.Scan(ctx, 0, pattern, 500).Iterator()
@@ -145,7 +147,9 @@ func scanValues(t *testing.T, rdb redis.UniversalClient, prefix string) map[stri
 				default:
 					t.Errorf("key %s has type %s, which this test does not read", k, typ)
 				}
+				mu.Lock()
 				out[k] = vals
+				mu.Unlock()
 			}
 			if err := iter.Err(); err != nil {
 				return err

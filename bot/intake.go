@@ -490,25 +490,29 @@ func (b *Bot) replyText(ctx context.Context, r *responder, text string) {
 
 // onChoice answers a click on a question's button or select menu.
 func (b *Bot) onChoice(ctx context.Context, r *responder, state string, choices []string) {
+	b.interactionStep(ctx, r, r.deferUpdate, flows.Input{State: state, Choices: choices}, choices)
+}
+
+// interactionStep reads an answer given through an interaction (a click or the answer modal) as the member's
+// next step, acknowledging the interaction with ack if the work runs long, and shows the outcome.
+func (b *Bot) interactionStep(ctx context.Context, r *responder, ack func(context.Context) error, in flows.Input, picked []string) {
 	uid, sid := r.userID(), sessionID(r.userID())
 	var (
 		meta  store.Member
 		reply flows.Reply
 		err   error
 	)
-	r.beforeAck(ctx, r.deferUpdate, func(ctx context.Context) {
+	r.beforeAck(ctx, ack, func(ctx context.Context) {
 		var merr error
 		meta, merr = b.st.Member(ctx, sid)
 		if merr != nil {
 			r.log.Warn("load member", "err", merr)
 		}
 		g := b.guildSettings(ctx, r.log, meta.Community)
-		reply, err = b.intake.Handle(ctx, flows.Input{
-			SessionID: sid, EventID: "ia:" + r.i.ID, State: state, Choices: choices,
-			Community: meta.Community, Region: g.Region,
-		})
+		in.SessionID, in.EventID, in.Community, in.Region = sid, "ia:"+r.i.ID, meta.Community, g.Region
+		reply, err = b.intake.Handle(ctx, in)
 	})
-	b.answered(ctx, r, uid, sid, meta, choices, reply, err)
+	b.answered(ctx, r, uid, sid, meta, picked, reply, err)
 }
 
 // answered shows the outcome of an answer given through an interaction: the question disabled with the pick
@@ -599,24 +603,7 @@ func lastLine(s string) string {
 
 // onModal reads a typed answer from the answer modal, exactly as a typed DM.
 func (b *Bot) onModal(ctx context.Context, r *responder, text string) {
-	uid, sid := r.userID(), sessionID(r.userID())
-	var (
-		meta  store.Member
-		reply flows.Reply
-		err   error
-	)
-	r.beforeAck(ctx, r.deferAny, func(ctx context.Context) {
-		var merr error
-		meta, merr = b.st.Member(ctx, sid)
-		if merr != nil {
-			r.log.Warn("load member", "err", merr)
-		}
-		g := b.guildSettings(ctx, r.log, meta.Community)
-		reply, err = b.intake.Handle(ctx, flows.Input{
-			SessionID: sid, EventID: "ia:" + r.i.ID, Text: text, Community: meta.Community, Region: g.Region,
-		})
-	})
-	b.answered(ctx, r, uid, sid, meta, nil, reply, err)
+	b.interactionStep(ctx, r, r.deferAny, flows.Input{Text: text}, nil)
 }
 
 // onCommunity records the community a member chose and starts (or resumes) their intake for it.

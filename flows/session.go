@@ -99,6 +99,18 @@ func (s *Session) SeenEvent(id string) bool {
 	return id != "" && slices.Contains(s.Seen, id)
 }
 
+// RememberEarlier records event ids applied before this session began (by a session that ended just before),
+// oldest first, so that a late copy of one is still recognised; the most recent maxSeen ids are kept.
+func (s *Session) RememberEarlier(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	s.Seen = append(slices.Clone(ids), s.Seen...)
+	if len(s.Seen) > maxSeen {
+		s.Seen = slices.Clone(s.Seen[len(s.Seen)-maxSeen:])
+	}
+}
+
 func (s *Session) remember(id string) {
 	if id == "" {
 		return

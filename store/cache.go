@@ -2,6 +2,7 @@ package store
 
 import (
 	"container/list"
+	"slices"
 	"sync"
 
 	"github.com/fulcrum-intake/fulcrum/flows"
@@ -16,6 +17,16 @@ type cached struct {
 	size    int
 	version int64
 	inc     string
+	// ended holds the event ids of a session that ended, when s is nil and its tombstone is stored.
+	ended []string
+}
+
+// applied reports whether the stored session, or the one that ended before it, applied the event.
+func (c cached) applied(eventID string) bool {
+	if c.s != nil {
+		return c.s.SeenEvent(eventID)
+	}
+	return eventID != "" && slices.Contains(c.ended, eventID)
 }
 
 // sessionCache remembers the sessions this process stepped most recently, so that the next step of an active

@@ -14,6 +14,11 @@
 //	                                   every step, so an inactive session expires on its own. A step is one
 //	                                   compare-and-set script on v and i (store/redis.go); a process remembers
 //	                                   the sessions it stepped last so that it need not load them first.
+//	                                   When an intake ends (cancel, decline, the end of a flow) the hash becomes
+//	                                   a tombstone: d goes, e = the event ids it applied (JSON array of Discord
+//	                                   message or interaction ids, nothing the member wrote), TTL EndedTTL (15
+//	                                   minutes), so that a late copy of one is refused; a new intake started
+//	                                   over it carries the ids on. /privacy forget deletes it at once.
 //
 // Session ids are chosen by the adapters: "console:<name>" for the terminal, "discord:<user id>" for Discord.
 //

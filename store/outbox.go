@@ -310,8 +310,11 @@ func (r *Redis) MemberHandoffs(ctx context.Context, sessionID string) ([]Handoff
 type MemberExport struct {
 	SessionID string          `json:"session_id"`
 	Session   json.RawMessage `json:"session,omitempty"`
-	Member    map[string]any  `json:"discord,omitempty"`
-	Handoffs  []HandoffExport `json:"handoffs,omitempty"`
+	// EndedSessionEvents are the Discord ids of the events (messages, clicks) of an intake that ended in the last
+	// EndedTTL, kept only to recognise a repeated one; nothing the member wrote.
+	EndedSessionEvents []string        `json:"ended_session_event_ids,omitempty"`
+	Member             map[string]any  `json:"discord,omitempty"`
+	Handoffs           []HandoffExport `json:"handoffs,omitempty"`
 }
 
 // HandoffExport is one handoff as exported to its member.
@@ -329,9 +332,15 @@ type HandoffExport struct {
 // ExportMember gathers everything kept about a member.
 func (r *Redis) ExportMember(ctx context.Context, sessionID string) (MemberExport, error) {
 	out := MemberExport{SessionID: sessionID}
-	d, err := r.rdb.HGet(ctx, sessionKey(r.prefix, sessionID), "d").Result()
-	if err != nil && err != redis.Nil {
+	vals, err := r.rdb.HMGet(ctx, sessionKey(r.prefix, sessionID), "d", "e").Result()
+	if err != nil {
 		return out, fmt.Errorf("export member: %w: %w", flows.ErrUnavailable, err)
+	}
+	d, _ := vals[0].(string)
+	if e, _ := vals[1].(string); e != "" {
+		if err := json.Unmarshal([]byte(e), &out.EndedSessionEvents); err != nil {
+			return out, fmt.Errorf("export member: decode ended event ids: %w", err)
+		}
 	}
 	plain, err := r.keys.Open([]byte(d), sessionAAD(sessionID))
 	if err != nil {

@@ -67,32 +67,47 @@ func New(rdb redis.UniversalClient, opts Options) *Redis {
 // saveScript writes a session only if nobody else wrote it since it was read: the version (ARGV[1], "0" for
 // none) and the incarnation (ARGV[2]) it was read at must still be the stored ones. The incarnation is a random
 // token given when the key is created, so that a session deleted and started again, whose versions count from 1
-// again, never matches a copy of the one before. An empty value (ARGV[3]) deletes the session; otherwise it is
+// again, never matches a copy of the one before. An empty value (ARGV[3]) ends the session: when ARGV[7] holds
+// the event ids it applied (JSON), the key is left as a tombstone holding only those ids, as version ARGV[4],
+// for ARGV[8] ms, so that a late copy of one of them is still refused; otherwise it is deleted. A value is
 // saved as version ARGV[4] with a TTL of ARGV[5] ms, and a new key takes ARGV[6] as its incarnation.
 //
-// It answers {1, incarnation} when it saved, and {0, version, incarnation, value} with what is stored when it
-// did not, so that the caller can apply its change again without another round trip to load.
+// It answers {1, incarnation} when it saved, and {0, version, incarnation, value, ended ids} with what is
+// stored when it did not, so that the caller can apply its change again without another round trip to load.
 //
 // The stored value is read only when it is answered: copying it into Lua on every save is wasted work.
 var saveScript = redis.NewScript(`
 local cur = redis.call('HMGET', KEYS[1], 'v', 'i')
 local v, i = cur[1] or '0', cur[2] or ''
 if v ~= ARGV[1] or i ~= ARGV[2] then
-  return {0, v, i, redis.call('HGET', KEYS[1], 'd') or ''}
+  local rest = redis.call('HMGET', KEYS[1], 'd', 'e')
+  return {0, v, i, rest[1] or '', rest[2] or ''}
 end
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[1])
-  return {1, ''}
+  if ARGV[7] == '' then
+    return {1, ''}
+  end
+  redis.call('HSET', KEYS[1], 'v', ARGV[4], 'i', i, 'e', ARGV[7])
+  redis.call('PEXPIRE', KEYS[1], ARGV[8])
+  return {1, i}
 end
 if i == '' then
   i = ARGV[6]
   redis.call('HSET', KEYS[1], 'v', ARGV[4], 'i', i, 'd', ARGV[3])
 else
   redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[3])
+  redis.call('HDEL', KEYS[1], 'e')
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return {1, i}
 `)
+
+// EndedTTL is how long an ended session's event ids are kept (a tombstone under the session's key, holding
+// nothing else), so that a redelivered or retried event that ended it is refused rather than starting a new
+// intake at the welcome. Discord redelivers within seconds and an interaction can be answered for 15 minutes.
+// A member who asks to be forgotten is forgotten at once: ForgetMember deletes the tombstone too.
+const EndedTTL = 15 * time.Minute
 
 // Update loads a session, applies fn and saves the result with an optimistic check: if another update saved
 // first, it applies fn again to what that update saved, so two inputs for one person never interleave.
@@ -111,7 +126,7 @@ func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.S
 	}
 	for attempt := 0; attempt < r.retries; attempt++ {
 		s := cloneSession(cur.s)
-		if s != nil && s.SeenEvent(eventID) {
+		if cur.applied(eventID) {
 			if guess {
 				// A remembered copy is only a guess: whether an event was applied is decided by what is stored,
 				// as it always was (a forgotten session applies a redelivered event afresh).
@@ -130,6 +145,10 @@ func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.S
 		}
 		var data []byte
 		if next != nil {
+			if s == nil {
+				// A session starting where one just ended carries its event ids on.
+				next.RememberEarlier(cur.ended)
+			}
 			if data, err = json.Marshal(next); err != nil {
 				return fmt.Errorf("encode session: %w", err)
 			}
@@ -137,7 +156,13 @@ func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.S
 		} else if s == nil {
 			return nil // nothing stored, nothing to store
 		}
-		saved, now, err := r.save(ctx, id, key, cur, data)
+		var ended []byte
+		if next == nil && len(s.Seen) > 0 {
+			if ended, err = json.Marshal(s.Seen); err != nil {
+				return fmt.Errorf("encode ended session: %w", err)
+			}
+		}
+		saved, now, err := r.save(ctx, id, key, cur, data, ended)
 		if err != nil {
 			// Saved or not, the remembered copy is still safe to guess with: the next compare-and-set tells.
 			return err
@@ -168,26 +193,27 @@ func (r *Redis) Update(ctx context.Context, id, eventID string, fn func(*flows.S
 	return flows.ErrConflict
 }
 
-// remember keeps what is now stored under key for the next step, or forgets the key when nothing is stored.
+// remember keeps what is now stored under key for the next step, or forgets the key when no session is stored.
 func (r *Redis) remember(key string, c cached) {
-	if c.version == 0 {
+	if c.s == nil {
 		r.cache.remove(key)
 		return
 	}
 	r.cache.put(key, c)
 }
 
-// save runs saveScript for a session read as cur; data nil deletes it. It reports whether it saved and what is
-// stored now: the version and incarnation of the saved session (the caller has the session itself), or the
-// session that another update saved first.
-func (r *Redis) save(ctx context.Context, id, key string, cur cached, data []byte) (bool, cached, error) {
+// save runs saveScript for a session read as cur; data nil ends it, leaving the event ids in ended (JSON, nil for
+// none) as a tombstone. It reports whether it saved and what is stored now: the version and incarnation of the
+// saved session (the caller has the session itself), or the session that another update saved first.
+func (r *Redis) save(ctx context.Context, id, key string, cur cached, data, ended []byte) (bool, cached, error) {
 	var inc string
 	if cur.inc == "" {
 		inc = newIncarnation()
 	}
 	version := cur.version + 1
 	res, err := saveScript.Run(ctx, r.rdb, []string{key},
-		strconv.FormatInt(cur.version, 10), cur.inc, data, version, r.ttl.Milliseconds(), inc).Slice()
+		strconv.FormatInt(cur.version, 10), cur.inc, data, version, r.ttl.Milliseconds(), inc,
+		ended, min(r.ttl, EndedTTL).Milliseconds()).Slice()
 	if err != nil {
 		return false, cached{}, fmt.Errorf("save session: %w: %w", flows.ErrUnavailable, err)
 	}
@@ -198,13 +224,14 @@ func (r *Redis) save(ctx context.Context, id, key string, cur cached, data []byt
 		inc, _ = res[1].(string)
 		return true, cached{size: len(data), version: version, inc: inc}, nil
 	}
-	if len(res) != 4 || res[0] != int64(0) {
+	if len(res) != 5 || res[0] != int64(0) {
 		return false, cached{}, fmt.Errorf("save session: unexpected reply %v", res)
 	}
 	vs, _ := res[1].(string)
 	is, _ := res[2].(string)
 	ds, _ := res[3].(string)
-	now, err := r.parseStored(id, vs, is, ds)
+	es, _ := res[4].(string)
+	now, err := r.parseStored(id, vs, is, ds, es)
 	if err != nil {
 		return false, cached{}, fmt.Errorf("save session: %w", err)
 	}
@@ -234,28 +261,39 @@ func backoff(ctx context.Context, attempt int) (bool, error) {
 }
 
 func (r *Redis) load(ctx context.Context, id, key string) (cached, error) {
-	vals, err := r.rdb.HMGet(ctx, key, "v", "i", "d").Result()
+	vals, err := r.rdb.HMGet(ctx, key, "v", "i", "d", "e").Result()
 	if err != nil {
 		return cached{}, fmt.Errorf("load session: %w: %w", flows.ErrUnavailable, err)
 	}
 	vs, _ := vals[0].(string)
 	is, _ := vals[1].(string)
 	ds, _ := vals[2].(string)
-	c, err := r.parseStored(id, vs, is, ds)
+	es, _ := vals[3].(string)
+	c, err := r.parseStored(id, vs, is, ds, es)
 	if err != nil {
 		return cached{}, fmt.Errorf("load session: %w", err)
 	}
 	return c, nil
 }
 
-// parseStored reads session id's hash fields, opening the session if it is sealed; no version means no session.
-func (r *Redis) parseStored(id, vs, is, ds string) (cached, error) {
+// parseStored reads session id's hash fields, opening the session if it is sealed; no version means no session,
+// and a version with ended event ids (es) but no session is the tombstone of one that ended.
+func (r *Redis) parseStored(id, vs, is, ds, es string) (cached, error) {
 	if vs == "" || vs == "0" {
 		return cached{}, nil
 	}
 	version, err := strconv.ParseInt(vs, 10, 64)
 	if err != nil {
 		return cached{}, fmt.Errorf("bad version %q", vs)
+	}
+	if ds == "" {
+		var ended []string
+		if es != "" {
+			if err := json.Unmarshal([]byte(es), &ended); err != nil {
+				return cached{}, fmt.Errorf("decode ended event ids: %w", err)
+			}
+		}
+		return cached{version: version, inc: is, ended: ended}, nil
 	}
 	plain, err := r.keys.Open([]byte(ds), sessionAAD(id))
 	if err != nil {

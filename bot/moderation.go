@@ -194,14 +194,17 @@ func (b *Bot) refreshCard(ctx context.Context, log *slog.Logger, h store.Handoff
 }
 
 // updateCard redraws the card an interaction came from: the interaction's own update when it has not been
-// answered yet, else an edit of the message.
+// answered yet, else an edit of the message. An interaction from another message (a relay thread's button)
+// redraws the card by its recorded place.
 func (b *Bot) updateCard(ctx context.Context, r *responder, h store.Handoff) {
 	notes, _ := b.st.Notes(ctx, h.Ref)
 	embeds := b.cardView(h, len(notes))
 	comps := cardButtons(h.Ref, h.State)
 	var err error
 	switch {
-	case r.i.Message == nil || r.i.Message.ID != h.MessageID:
+	// A click can come from the card before the outbox has recorded where it posted it (a moderator quick on
+	// a fresh card): the interaction's own message is then the card, as its custom id names this handoff.
+	case r.i.Message == nil || (h.MessageID != "" && r.i.Message.ID != h.MessageID):
 		b.refreshCard(ctx, r.log, h)
 		return
 	case r.deferredUpdate:

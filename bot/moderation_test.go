@@ -147,9 +147,9 @@ func TestClaimNoteResolveByModerator(t *testing.T) {
 	modUser, _ := h.fake.User(mod)
 
 	// Claim: the card says who, the member hears that a moderator (unnamed: the default) will reach out.
-	if _, resp := h.clickCard(mod, card, actClaim, ref); resp.Type != discordgo.InteractionResponseUpdateMessage &&
+	if ia, resp := h.clickCard(mod, card, actClaim, ref); resp.Type != discordgo.InteractionResponseUpdateMessage &&
 		resp.Type != discordgo.InteractionResponseDeferredMessageUpdate {
-		t.Fatalf("claim answered with type %d, want the card updated", resp.Type)
+		t.Fatalf("claim answered with type %d (%q), want the card updated", resp.Type, h.answers(ia))
 	}
 	if m := h.waitField(card, "Status", "Claimed by <@"+mod+">"); m.Content != card.Content || len(m.Embeds[0].Fields) <= len(card.Embeds[0].Fields) {
 		t.Errorf("claim lost the card's content or fields: %q", m.Content)
@@ -445,7 +445,9 @@ func TestRepingUnclaimedUrgent(t *testing.T) {
 	cards := h.posts(s.mods)
 	claimed := cards[1]
 	claimedRef := strings.TrimPrefix(claimed.Embeds[0].Footer.Text, "fulcrum · alert ")
-	h.clickCard(mod, claimed, actClaim, claimedRef)
+	if ia, resp := h.clickCard(mod, claimed, actClaim, claimedRef); resp.Type == discordgo.InteractionResponseChannelMessageWithSource {
+		t.Fatalf("claim answered %q, want the card updated", h.answers(ia))
+	}
 	h.waitField(claimed, "Status", "Claimed")
 
 	clock.Advance(9 * time.Minute)

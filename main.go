@@ -60,9 +60,11 @@ type config struct {
 
 	// EncryptionKey seals free text at rest: comma-separated id:base64 AES-256 keys, the first current.
 	EncryptionKey string `envconfig:"ENCRYPTION_KEY"`
-	// RateMember and RateServer bound the messages a member and a server may send a minute.
-	RateMember int `envconfig:"RATE_MEMBER" default:"20"`
-	RateServer int `envconfig:"RATE_SERVER" default:"600"`
+	// RateMember and RateServer bound the messages and clicks a member and a server may send a minute;
+	// RateModerator the moderation actions one person may take a minute, counted apart.
+	RateMember    int `envconfig:"RATE_MEMBER" default:"20"`
+	RateServer    int `envconfig:"RATE_SERVER" default:"600"`
+	RateModerator int `envconfig:"RATE_MODERATOR" default:"120"`
 }
 
 // logValue is the configuration as the start-up log line shows it: secrets redacted.
@@ -286,7 +288,8 @@ func runBot(ctx context.Context, cfg config, log *slog.Logger) error {
 		ShardID:    cfg.ShardID,
 		ShardCount: cfg.ShardCount,
 		Limiter: store.NewLimiter(p.rdb, store.LimitOptions{
-			Prefix: cfg.KeyPrefix, Member: cfg.RateMember, Server: cfg.RateServer, Period: time.Minute,
+			Prefix: cfg.KeyPrefix, Member: cfg.RateMember, Server: cfg.RateServer, Moderator: cfg.RateModerator,
+			Period: time.Minute,
 		}),
 	})
 	srv := ops.NewServer(reg, ops.ServerOptions{Logger: log, Version: version})

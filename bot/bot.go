@@ -74,6 +74,7 @@ type Store interface {
 	DeleteMember(ctx context.Context, sessionID string) error
 	CapMemberTTL(ctx context.Context, sessionID string, retention time.Duration) error
 	Update(ctx context.Context, id, eventID string, fn func(*flows.Session) (*flows.Session, error)) error
+	Session(ctx context.Context, id string) (*flows.Session, error)
 
 	EnqueueHandoff(ctx context.Context, h store.Handoff, retention time.Duration) error
 	ClaimHandoffs(ctx context.Context, now time.Time, lease time.Duration, n int) ([]store.Handoff, error)
@@ -143,23 +144,29 @@ type Options struct {
 	ReminderPoll time.Duration
 	// Metrics counts what the bot does; nil counts nothing.
 	Metrics *ops.Metrics
-	// Limiter bounds how many messages a member (and a server) may send; nil means no limit. Over the limit
-	// a member gets one polite notice, and nothing else, except crisis resources when their words need them.
+	// Limiter bounds how many messages and interactions a member (and a server) may send, and how many
+	// moderation actions one person may take; nil means no limit. Over the limit a member gets one polite
+	// notice, and nothing else, except crisis resources when their words need them; an answer to a crisis
+	// question, or from a member whose intake is in crisis, is never dropped.
 	Limiter Limiter
 	// ShardID and ShardCount are this process's Discord shard and the total (0 and 1 when not sharded).
 	// Discord sends direct messages to shard 0 only.
 	ShardID, ShardCount int
 }
 
-// Bot is the Discord adapter: it turns gateway events and interactions into flows.Input values, renders the
-// replies, and posts handoffs to each server's moderators.
-// Limiter is the rate limit the bot asks before a member's message reaches the engine; store.Limiter is one.
+// Limiter is the rate limit the bot asks before a member's message or interaction reaches the engine;
+// store.Limiter is one.
 type Limiter interface {
 	// Allow reports whether the member may go on, and whether this is the first refusal in the window (the one
 	// that gets a notice).
 	Allow(ctx context.Context, memberID, guildID string) (allowed, notice bool, err error)
+	// AllowModeration answers the same for one person's moderation actions (card buttons, moderators'
+	// commands and forms), counted apart from members' traffic so that a raid never locks moderators out.
+	AllowModeration(ctx context.Context, userID, guildID string) (allowed, notice bool, err error)
 }
 
+// Bot is the Discord adapter: it turns gateway events and interactions into flows.Input values, renders the
+// replies, and posts handoffs to each server's moderators.
 type Bot struct {
 	api    discordAPI
 	gw     gateway

@@ -46,6 +46,9 @@ func dmClosed(err error) bool {
 // within Discord's 3 seconds, deferring when its work may take longer.
 func (b *Bot) route(ctx context.Context, r *responder) {
 	i := r.i
+	if b.interactionOverLimit(ctx, r) {
+		return
+	}
 	if needsMemberLock(i) {
 		unlock, err := b.lockMember(ctx, r)
 		if err != nil {

@@ -561,6 +561,21 @@ func (f *Flow) State(id string) (*State, bool) {
 	return s, ok
 }
 
+// CrisisChoice reports whether choosing any of choices at the state brings the crisis response (a choice with
+// `crisis:`), so that an adapter never drops such an answer, even from a member over a rate limit.
+func (f *Flow) CrisisChoice(stateID string, choices []string) bool {
+	st, ok := f.byID[stateID]
+	if !ok {
+		return false
+	}
+	for _, id := range choices {
+		if c := st.choice(id); c != nil && c.Crisis != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Msg returns one of the engine's texts.
 func (f *Flow) Msg(key string) string { return f.Messages[key] }
 

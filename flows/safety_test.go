@@ -206,3 +206,45 @@ func TestUnknownStateAfterAFlowChange(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+// TestInCrisisMarksEveryCrisisStep: a session is in crisis from the direct risk question on, and stays so (urgent)
+// after the crisis response; a session that never showed risk is not.
+func TestInCrisisMarksEveryCrisisStep(t *testing.T) {
+	e, st := newTestEngine(t)
+	c := &chat{t: t, e: e, id: "u"}
+	walk(c)
+	if st.session(t, "u").InCrisis() {
+		t.Fatal("a session without any risk signal is in crisis")
+	}
+	c.say("I don't see the point in anything anymore")
+	if s := st.session(t, "u"); s.Sub == nil || s.Sub.Kind != subRiskCheck || !s.InCrisis() {
+		t.Fatalf("at the direct risk question: sub %+v, in crisis %v", s.Sub, s.InCrisis())
+	}
+	c.say("yes")
+	if s := st.session(t, "u"); !s.Urgent || !s.InCrisis() {
+		t.Fatalf("after a crisis answer: urgent %v, in crisis %v", s.Urgent, s.InCrisis())
+	}
+}
+
+func TestCrisisChoice(t *testing.T) {
+	f, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		state   string
+		choices []string
+		want    bool
+	}{
+		{"risk_thoughts", []string{"yes"}, true},
+		{"risk_thoughts", []string{"no"}, false},
+		{"risk_behaviour", []string{"recent"}, true},
+		{"concern", []string{"workplace"}, false},
+		{"no_such_state", []string{"yes"}, false},
+	}
+	for _, tc := range cases {
+		if got := f.CrisisChoice(tc.state, tc.choices); got != tc.want {
+			t.Errorf("CrisisChoice(%s, %v) = %v, want %v", tc.state, tc.choices, got, tc.want)
+		}
+	}
+}

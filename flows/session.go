@@ -121,6 +121,12 @@ func (s *Session) remember(id string) {
 	}
 }
 
+// InCrisis reports whether the session showed a crisis signal or is in a step of the crisis response (a direct
+// risk question, the crisis follow-up, a safety plan): an adapter must never drop such a person's answers.
+func (s *Session) InCrisis() bool {
+	return s.Urgent || (s.Sub != nil && s.Sub.safety())
+}
+
 func (s *Session) addRisk(kinds ...string) {
 	for _, k := range kinds {
 		if !slices.Contains(s.Risks, k) {

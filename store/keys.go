@@ -76,9 +76,14 @@
 //	                                   the limit's period.
 //	rate:<prefix>:rl:s:{<server id>}
 //	                            hash   the same for all of a server's members together. TTL: as above.
+//	rate:<prefix>:rl:mod:{<server id>}:<user id>
+//	                            hash   the same for one person's moderation actions in a server (card buttons,
+//	                                   /handoffs, /fulcrum-setup), not counted against the server's. TTL: as
+//	                                   above.
 //	<prefix>:rl:n:{<server id>}:<user id>
-//	                            string "1" once a member over a limit was sent the one notice of the window.
-//	                                   TTL: the limit's period (default a minute).
+//	<prefix>:rl:nm:{<server id>}:<user id>
+//	                            string "1" once a member (n) or a moderator (nm) over a limit was sent the one
+//	                                   notice of the window. TTL: the limit's period (default a minute).
 //	<prefix>:g:<server id>      hash   a server's settings from /fulcrum-setup. Operator configuration: no TTL.
 //	<prefix>:guilds             set    the ids of servers that are set up. Operator configuration: no TTL.
 //
@@ -134,6 +139,14 @@ func limitMemberKey(prefix, guildID, userID string) string {
 }
 
 func limitServerKey(prefix, guildID string) string { return prefix + ":rl:s:{" + guildID + "}" }
+
+func limitModeratorKey(prefix, guildID, userID string) string {
+	return prefix + ":rl:mod:{" + guildID + "}:" + userID
+}
+
+func limitModeratorNoticeKey(prefix, guildID, userID string) string {
+	return prefix + ":rl:nm:{" + guildID + "}:" + userID
+}
 
 func limitNoticeKey(prefix, guildID, userID string) string {
 	return prefix + ":rl:n:{" + guildID + "}:" + userID

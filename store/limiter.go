@@ -13,9 +13,12 @@ import (
 
 // Default rate limits: a member typing and clicking fast stays far below the first; a server's whole membership
 // in an evening spike stays below the second.
+// Moderators' own actions (claiming, noting, resolving, the queue, setup) have a bucket of their own, larger,
+// and never counted against the server's: a raid that exhausts a server's budget must not lock its moderators out.
 const (
-	DefaultMemberPerMinute = 20
-	DefaultServerPerMinute = 600
+	DefaultMemberPerMinute    = 20
+	DefaultServerPerMinute    = 600
+	DefaultModeratorPerMinute = 120
 )
 
 // LimitOptions tune a Limiter. Zero fields take the defaults.
@@ -27,7 +30,10 @@ type LimitOptions struct {
 	// Server is how many events one server's members may send together per Period; zero means
 	// DefaultServerPerMinute.
 	Server int
-	// Period is the window of both limits; zero means a minute.
+	// Moderator is how many moderation actions (card buttons, moderators' commands and forms) one person may take
+	// in a server per Period; zero means DefaultModeratorPerMinute. They are not counted against Server.
+	Moderator int
+	// Period is the window of all three limits; zero means a minute.
 	Period time.Duration
 }
 
@@ -44,6 +50,7 @@ type Limiter struct {
 	prefix string
 	member redis_rate.Limit
 	server redis_rate.Limit
+	mod    redis_rate.Limit
 }
 
 // NewLimiter returns a limiter on an open client.
@@ -57,6 +64,9 @@ func NewLimiter(rdb redis.UniversalClient, opts LimitOptions) *Limiter {
 	if opts.Server <= 0 {
 		opts.Server = DefaultServerPerMinute
 	}
+	if opts.Moderator <= 0 {
+		opts.Moderator = DefaultModeratorPerMinute
+	}
 	if opts.Period <= 0 {
 		opts.Period = time.Minute
 	}
@@ -66,6 +76,7 @@ func NewLimiter(rdb redis.UniversalClient, opts LimitOptions) *Limiter {
 		prefix: opts.Prefix,
 		member: redis_rate.Limit{Rate: opts.Member, Burst: opts.Member, Period: opts.Period},
 		server: redis_rate.Limit{Rate: opts.Server, Burst: opts.Server, Period: opts.Period},
+		mod:    redis_rate.Limit{Rate: opts.Moderator, Burst: opts.Moderator, Period: opts.Period},
 	}
 }
 
@@ -82,7 +93,7 @@ func (l *Limiter) Allow(ctx context.Context, memberID, guildID string) (allowed 
 		return true, false, fmt.Errorf("rate limit: %w: %w", flows.ErrUnavailable, err)
 	}
 	if res.Allowed == 0 {
-		return l.refuse(ctx, memberID, guildID)
+		return l.refuse(ctx, limitNoticeKey(l.prefix, guildID, memberID))
 	}
 	if guildID == "" {
 		return true, false, nil
@@ -92,14 +103,28 @@ func (l *Limiter) Allow(ctx context.Context, memberID, guildID string) (allowed 
 		return true, false, fmt.Errorf("rate limit: %w: %w", flows.ErrUnavailable, err)
 	}
 	if res.Allowed == 0 {
-		return l.refuse(ctx, memberID, guildID)
+		return l.refuse(ctx, limitNoticeKey(l.prefix, guildID, memberID))
 	}
 	return true, false, nil
 }
 
-// refuse reports a refusal, with notice for the first in the member's window: the notice key lives one period.
-func (l *Limiter) refuse(ctx context.Context, memberID, guildID string) (bool, bool, error) {
-	first, err := l.rdb.SetNX(ctx, limitNoticeKey(l.prefix, guildID, memberID), "1", l.member.Period).Result()
+// AllowModeration counts one moderation action (a card button, /handoffs, /fulcrum-setup, a moderator's form)
+// of a user in a server, against that user's moderation bucket only. Whether the user may moderate at all is
+// decided by the action itself; this only stops a flood of them. It answers as Allow does.
+func (l *Limiter) AllowModeration(ctx context.Context, userID, guildID string) (allowed bool, notice bool, err error) {
+	res, err := l.rl.Allow(ctx, limitModeratorKey(l.prefix, guildID, userID), l.mod)
+	if err != nil {
+		return true, false, fmt.Errorf("rate limit: %w: %w", flows.ErrUnavailable, err)
+	}
+	if res.Allowed == 0 {
+		return l.refuse(ctx, limitModeratorNoticeKey(l.prefix, guildID, userID))
+	}
+	return true, false, nil
+}
+
+// refuse reports a refusal, with notice for the first in the window: the notice key lives one period.
+func (l *Limiter) refuse(ctx context.Context, noticeKey string) (bool, bool, error) {
+	first, err := l.rdb.SetNX(ctx, noticeKey, "1", l.member.Period).Result()
 	if err != nil {
 		return false, false, fmt.Errorf("rate limit notice: %w: %w", flows.ErrUnavailable, err)
 	}

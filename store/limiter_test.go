@@ -68,6 +68,44 @@ func TestLimiter(t *testing.T) {
 				t.Error("a DM without a server is held to the server's limit")
 			}
 		})
+		t.Run("moderators have their own bucket", func(t *testing.T) {
+			l := NewLimiter(rdb, LimitOptions{Prefix: prefix + "mod", Member: 2, Server: 2, Moderator: 3, Period: time.Minute})
+			// A raid uses up the server's budget; the moderator can still act, up to their own limit.
+			allow(l, "a", "g")
+			allow(l, "b", "g")
+			if got := allow(l, "c", "g"); got.allowed {
+				t.Fatal("the server's budget was not used up")
+			}
+			mod := func() want {
+				t.Helper()
+				a, n, err := l.AllowModeration(ctx, "mara", "g")
+				if err != nil {
+					t.Fatal(err)
+				}
+				return want{a, n}
+			}
+			for i := range 3 {
+				if got := mod(); got != (want{true, false}) {
+					t.Fatalf("moderation action %d during a raid: %+v, want allowed", i+1, got)
+				}
+			}
+			if got := mod(); got != (want{false, true}) {
+				t.Fatalf("over the moderation limit: %+v, want refused with notice", got)
+			}
+			if got := mod(); got != (want{false, false}) {
+				t.Fatalf("again: %+v, want refused, no notice", got)
+			}
+			// Moderation actions did not count against the member limit of the same person.
+			l2 := NewLimiter(rdb, LimitOptions{Prefix: prefix + "mod2", Member: 1, Moderator: 5})
+			for range 3 {
+				if a, _, err := l2.AllowModeration(ctx, "mara", "g"); err != nil || !a {
+					t.Fatalf("moderation action refused: %v", err)
+				}
+			}
+			if got := allow(l2, "mara", "g"); !got.allowed {
+				t.Error("moderation actions used up the person's member limit")
+			}
+		})
 		t.Run("window passes", func(t *testing.T) {
 			l := NewLimiter(rdb, LimitOptions{Prefix: prefix + "w", Member: 2, Period: time.Second})
 			allow(l, "u", "g")

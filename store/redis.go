@@ -331,6 +331,16 @@ func (r *Redis) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
+// Session returns the stored session without changing it: nil when there is none, or only the tombstone of
+// one that ended.
+func (r *Redis) Session(ctx context.Context, id string) (*flows.Session, error) {
+	c, err := r.load(ctx, id, sessionKey(r.prefix, id))
+	if err != nil {
+		return nil, err
+	}
+	return c.s, nil
+}
+
 // Ping reports whether Redis answers.
 func (r *Redis) Ping(ctx context.Context) error {
 	if err := r.rdb.Ping(ctx).Err(); err != nil {

@@ -119,6 +119,9 @@ type Fake struct {
 	// wg counts gateway goroutines so Close can wait for them.
 	wg sync.WaitGroup
 
+	// stop is closed when the fake closes, releasing stalled requests.
+	stop chan struct{}
+
 	mu           sync.Mutex
 	changed      chan struct{}
 	closed       bool
@@ -129,6 +132,7 @@ type Fake struct {
 	channels     map[string]*channelState
 	dmByUser     map[string]string
 	messages     map[string]*storedMessage
+	nonces       map[string]nonceUse // author + nonce of messages sent with enforce_nonce
 	channelMsgs  map[string][]string
 	commands     map[string][]map[string]any
 	interactions map[string]*interactionState
@@ -185,6 +189,8 @@ func New(t testing.TB, opts ...Option) *Fake {
 			waitTimeout: 10 * time.Second,
 			retryAfter:  100 * time.Millisecond,
 		},
+		stop:         make(chan struct{}),
+		nonces:       map[string]nonceUse{},
 		changed:      make(chan struct{}),
 		users:        map[string]*discordgo.User{},
 		dmClosed:     map[string]bool{},
@@ -228,6 +234,7 @@ func (f *Fake) close() {
 		c.drop()
 	}
 	f.mu.Unlock()
+	close(f.stop)
 	f.srv.Close()
 	done := make(chan struct{})
 	go func() { f.wg.Wait(); close(done) }()

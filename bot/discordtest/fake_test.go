@@ -3,6 +3,7 @@ package discordtest_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -601,6 +602,67 @@ func TestFaultAfterApplyLeavesTheMessage(t *testing.T) {
 	}
 	if n := len(fake.Messages(w.channel)); n != 1 {
 		t.Errorf("%d messages, want 1: the fault hit after Discord acted", n)
+	}
+}
+
+// TestStallHoldsTheAnswerUntilTheClientGivesUp: a stalled request after Discord acted leaves the message and no
+// answer; the client's own deadline ends the wait.
+func TestStallHoldsTheAnswerUntilTheClientGivesUp(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	w := seed(t, fake)
+	s := newSession(t, fake, fake.Token())
+	fake.Inject(discordtest.Fault{Method: "POST", Path: "/channels/*/messages", Stall: true, AfterApply: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := s.ChannelMessageSend(w.channel, "sent, never answered", discordgo.WithContext(ctx)); err == nil {
+		t.Fatal("want an error: the answer never came")
+	}
+	if d := time.Since(start); d < 150*time.Millisecond {
+		t.Errorf("the stalled request ended after %v, before the client gave up", d)
+	}
+	if n := len(fake.Messages(w.channel)); n != 1 {
+		t.Errorf("%d messages, want 1: the request was carried out before the stall", n)
+	}
+}
+
+// TestEnforcedNonceReturnsTheFirstMessage: with enforce_nonce, a second message with the same nonce returns the
+// first instead of creating another; without it, or with another nonce, messages are created as usual.
+func TestEnforcedNonceReturnsTheFirstMessage(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	w := seed(t, fake)
+	s := newSession(t, fake, fake.Token())
+	send := func(body map[string]any) *discordgo.Message {
+		t.Helper()
+		var m discordgo.Message
+		raw, err := s.RequestWithBucketID("POST", discordgo.EndpointChannelMessages(w.channel), body, discordgo.EndpointChannelMessages(w.channel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		return &m
+	}
+	first := send(map[string]any{"content": "card", "nonce": "fulcrum-F-ABCDE", "enforce_nonce": true})
+	again := send(map[string]any{"content": "card, again", "nonce": "fulcrum-F-ABCDE", "enforce_nonce": true})
+	if again.ID != first.ID || again.Content != "card" {
+		t.Errorf("second send with the same enforced nonce created %s %q, want the first message %s", again.ID, again.Content, first.ID)
+	}
+	other := send(map[string]any{"content": "other", "nonce": "fulcrum-F-FGHIJ", "enforce_nonce": true})
+	loose := send(map[string]any{"content": "loose", "nonce": "fulcrum-F-ABCDE"})
+	if other.ID == first.ID || loose.ID == first.ID {
+		t.Error("another nonce, or a nonce not enforced, returned the first message")
+	}
+	if n := len(fake.Messages(w.channel)); n != 3 {
+		t.Errorf("%d messages, want 3", n)
+	}
+	_, err := s.RequestWithBucketID("POST", discordgo.EndpointChannelMessages(w.channel),
+		map[string]any{"content": "x", "nonce": strings.Repeat("n", 26), "enforce_nonce": true}, discordgo.EndpointChannelMessages(w.channel))
+	if re := restError(t, err); re.Message.Code != 50035 {
+		t.Errorf("a 26-character nonce: code %d, want 50035", re.Message.Code)
 	}
 }
 

@@ -62,6 +62,9 @@ type messageState struct {
 	hasPoll     bool
 	poll        json.RawMessage
 	nonce       json.RawMessage
+	// enforceNonce asks that a message with the same nonce from the same author in the last few minutes be
+	// returned instead of creating another.
+	enforceNonce bool
 }
 
 // messageFlagsSettable are the flags a bot may set when sending.
@@ -160,6 +163,13 @@ func parseMessageFields(body json.RawMessage, st *messageState) []fieldError {
 	}
 	if raw, ok := fields["nonce"]; ok && !isNull(raw) {
 		st.nonce = raw
+		var str string
+		if json.Unmarshal(raw, &str) == nil && len(str) > 25 {
+			errs = append(errs, fieldError{"nonce", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length."})
+		}
+	}
+	if raw, ok := fields["enforce_nonce"]; ok && !isNull(raw) {
+		json.Unmarshal(raw, &st.enforceNonce)
 	}
 	if raw, ok := fields["attachments"]; ok && !isNull(raw) {
 		var keep []struct {
@@ -941,8 +951,30 @@ func (f *Fake) postMessage(req *apiRequest) response {
 	if st.reference != nil {
 		typ = 19
 	}
+	var nonceKey string
+	if st.enforceNonce && st.nonce != nil {
+		nonceKey = f.bot.ID + "\x00" + string(st.nonce)
+		if seen, ok := f.nonces[nonceKey]; ok && req.now.Sub(seen.at) < nonceWindow {
+			if m := f.messages[seen.messageID]; m != nil && !m.deleted {
+				return jsonResponse(http.StatusOK, m.obj)
+			}
+		}
+	}
 	m := f.createMessageLocked(cs, &f.bot, st, req.files, messageOpts{typ: typ})
+	if nonceKey != "" {
+		f.nonces[nonceKey] = nonceUse{messageID: m.id, at: req.now}
+	}
 	return jsonResponse(http.StatusOK, m.obj)
+}
+
+// nonceWindow is how long Discord remembers an enforced nonce: "the past few minutes" in its documentation
+// (Create Message, enforce_nonce); the fake takes five.
+const nonceWindow = 5 * time.Minute
+
+// nonceUse is the message an enforced nonce created, and when.
+type nonceUse struct {
+	messageID string
+	at        time.Time
 }
 
 // channelMessageLocked finds a live message in a channel.

@@ -93,6 +93,12 @@ type Fault struct {
 	// the fault, as when a response is lost after Discord acted: the
 	// message exists although the bot saw an error.
 	AfterApply bool
+	// Stall makes the fake never answer: the request hangs until the client
+	// gives up (its context ends, the connection closes) or the fake closes,
+	// as when the bot is killed while waiting. With AfterApply the request is
+	// carried out first: the message exists, but nobody heard so. Status is
+	// then unused.
+	Stall bool
 }
 
 // Inject adds a fault for the next matching requests. Faults are tried in
@@ -180,6 +186,8 @@ type response struct {
 	status int
 	body   any
 	header http.Header
+	// stall holds the answer back until the client gives up (Fault.Stall).
+	stall bool
 }
 
 func jsonResponse(status int, body any) response { return response{status: status, body: body} }
@@ -243,6 +251,17 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	now := time.Now().UTC()
 	call := Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), At: now}
 	resp := f.serveAPI(r, &call, now)
+	if resp.stall {
+		f.mu.Lock()
+		f.calls = append(f.calls, call) // Status 0: never answered
+		f.notifyLocked()
+		f.mu.Unlock()
+		select {
+		case <-r.Context().Done():
+		case <-f.stop:
+		}
+		return
+	}
 
 	var body []byte
 	if resp.body != nil {
@@ -315,6 +334,9 @@ func (f *Fake) serveAPI(r *http.Request, call *Call, now time.Time) response {
 	if ft != nil {
 		call.Fault = true
 		if !ft.AfterApply {
+			if ft.Stall {
+				return response{stall: true}
+			}
 			return f.faultResponse(ft, rt.pattern, now)
 		}
 	}
@@ -322,6 +344,9 @@ func (f *Fake) serveAPI(r *http.Request, call *Call, now time.Time) response {
 	resp := rt.handle(f, req)
 	f.notifyLocked()
 	if ft != nil {
+		if ft.Stall {
+			return response{stall: true}
+		}
 		return f.faultResponse(ft, rt.pattern, now)
 	}
 	return resp

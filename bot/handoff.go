@@ -2,7 +2,10 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -410,7 +413,7 @@ func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) {
 		fail(ops.FailOther, "unreadable card", err)
 		return
 	}
-	m, err := b.api.ChannelMessageSendComplex(g.ModeratorChannel, c.message(g), discordgo.WithContext(ctx))
+	m, err := b.sendCard(ctx, g.ModeratorChannel, c.message(g), h.Ref)
 	if err != nil {
 		reason := "discord error"
 		if code := restCode(err); code != 0 {
@@ -423,11 +426,50 @@ func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) {
 	}
 	b.opts.Metrics.HandoffPosted(urgencyOf(h))
 	if err := b.st.HandoffPosted(ctx, h.Ref, m.ChannelID, m.ID); err != nil {
-		// The card is out; at worst a retry posts it twice, which beats losing it.
+		// The card is out; a retry within Discord's nonce window gets this card back, a later one posts it
+		// twice, which beats losing it.
 		log.Error("record posted handoff", "err", err)
 		return
 	}
 	log.Info("handoff posted", "attempts", h.Attempts+1)
+}
+
+// sendCard posts a card with an enforced nonce made from its reference, so that an attempt made after one whose
+// answer was lost (a timeout, a process killed mid-post) gets back the card Discord already created instead of
+// making a second: Discord returns the earlier message for a repeated enforced nonce from the same author in
+// "the past few minutes", and the outbox lease that separates two attempts is two. discordgo's MessageSend has
+// no nonce fields, so the body is sent through its generic request with the same route and rate-limit bucket.
+func (b *Bot) sendCard(ctx context.Context, channelID string, m *discordgo.MessageSend, ref string) (*discordgo.Message, error) {
+	for _, e := range m.Embeds {
+		if e.Type == "" {
+			e.Type = discordgo.EmbedTypeRich
+		}
+	}
+	body := struct {
+		*discordgo.MessageSend
+		Nonce        string `json:"nonce"`
+		EnforceNonce bool   `json:"enforce_nonce"`
+	}{m, cardNonce(ref), true}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	raw, err := b.api.RequestWithBucketID("POST", endpoint, body, endpoint, discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	var out discordgo.Message
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("decode posted card: %w", err)
+	}
+	return &out, nil
+}
+
+// cardNonce is the nonce of a handoff's card: the same for every attempt, and within Discord's 25 characters.
+func cardNonce(ref string) string {
+	n := "fulcrum-" + ref
+	if len(n) > 25 {
+		sum := sha256.Sum256([]byte(ref))
+		n = "fulcrum-" + hex.EncodeToString(sum[:8])
+	}
+	return n
 }
 
 // retryDelay doubles from RetryBase with each failed attempt, up to RetryMax.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -43,21 +44,16 @@ func newRestartableHarness(t *testing.T) *restartableHarness {
 // and waits until it has.
 func (h *restartableHarness) start(retry time.Duration, logs *syncBuffer) (stop func()) {
 	h.t.Helper()
-	s, err := NewSession(h.fake.Token(), h.fake.URL())
+	return h.startAt(retry, logs, time.Now)
+}
+
+// startAt is start with the clock the new process sees.
+func (h *restartableHarness) startAt(retry time.Duration, logs *syncBuffer, now func() time.Time) (stop func()) {
+	h.t.Helper()
+	b, err := processBot(h.fake.Token(), h.fake.URL(), h.st, h.flow, h.dir, retry, logs, now)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	b := New(s, flows.NewEngine(h.flow, h.st, h.dir, flows.Options{}), h.st, Options{
-		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		OutboxPoll:   20 * time.Millisecond,
-		RetryBase:    retry,
-		RetryMax:     retry,
-		ReminderPoll: 20 * time.Millisecond,
-		KnownRegion: func(code string) (string, bool) {
-			r, _ := h.dir.For(code)
-			return r.Code, r.Code != crisis.IntlCode
-		},
-	})
 	h.bot = b
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -83,6 +79,27 @@ func (h *restartableHarness) start(retry time.Duration, logs *syncBuffer) (stop 
 		h.t.Fatal(err)
 	}
 	return stop
+}
+
+// processBot builds a bot as one process of a deployment would: its own Discord session and engine, on a shared
+// store.
+func processBot(token, url string, st *store.Redis, flow *flows.Flow, dir *crisis.Directory, retry time.Duration, logs io.Writer, now func() time.Time) (*Bot, error) {
+	s, err := NewSession(token, url)
+	if err != nil {
+		return nil, err
+	}
+	return New(s, flows.NewEngine(flow, st, dir, flows.Options{}), st, Options{
+		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		OutboxPoll:   20 * time.Millisecond,
+		RetryBase:    retry,
+		RetryMax:     retry,
+		ReminderPoll: 20 * time.Millisecond,
+		Now:          now,
+		KnownRegion: func(code string) (string, bool) {
+			r, _ := dir.For(code)
+			return r.Code, r.Code != crisis.IntlCode
+		},
+	}), nil
 }
 
 // TestOutboxSurvivesRestart: a card Discord refused stays in the Redis outbox when the bot stops, and the next

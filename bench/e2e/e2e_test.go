@@ -1,0 +1,54 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/fulcrum-intake/fulcrum/bench"
+	"github.com/fulcrum-intake/fulcrum/flows"
+	"github.com/fulcrum-intake/fulcrum/flows/crisis"
+	"github.com/fulcrum-intake/fulcrum/internal/redistest"
+)
+
+func testEnv(tb testing.TB) bench.Env {
+	tb.Helper()
+	rdb, prefix := redistest.Client(tb) // skips, or fails in CI, without Redis
+	flow, err := flows.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir, err := crisis.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return bench.Env{Redis: rdb, Prefix: prefix, Flow: flow, Crisis: dir}
+}
+
+// TestFigureRuns runs figure 4 small, so that it keeps working as the bot changes. No timing is asserted.
+func TestFigureRuns(t *testing.T) {
+	row, err := Figure(5)(context.Background(), testEnv(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(row.Figure, "5 members at once") || !strings.Contains(row.Reference, "first DM") {
+		t.Errorf("row = %+v", row)
+	}
+}
+
+// BenchmarkEndToEnd runs figure 4 alone, as "fulcrum bench" does (100 members, six DMs each), so that it can be
+// profiled on its own:
+//
+//	go test ./bench/e2e -run '^$' -bench EndToEnd -benchtime 1x -cpuprofile cpu.out -blockprofile block.out -mutexprofile mutex.out
+//
+// Each iteration is one whole run; the figure's row is logged.
+func BenchmarkEndToEnd(b *testing.B) {
+	env := testEnv(b)
+	for b.Loop() {
+		row, err := Figure(100)(context.Background(), env)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("p99 %s; %s", row.Measured, row.Reference)
+	}
+}

@@ -142,6 +142,10 @@ type Fake struct {
 	events       []Event
 	presences    []json.RawMessage
 	heartbeats   int
+
+	// channelChanged holds, for each channel a WaitForChannel waits on, a
+	// channel closed when one of its messages is created, edited or deleted.
+	channelChanged map[string]chan struct{}
 }
 
 type guildState struct {
@@ -200,6 +204,8 @@ func New(t testing.TB, opts ...Option) *Fake {
 		conns:        map[*gwConn]struct{}{},
 		routes:       apiRoutes(),
 		mentions:     newMentionPatterns(),
+
+		channelChanged: map[string]chan struct{}{},
 	}
 	for _, o := range opts {
 		o(&f.cfg)
@@ -277,6 +283,15 @@ func (f *Fake) notifyLocked() {
 	f.changed = make(chan struct{})
 }
 
+// touchChannelLocked wakes the WaitForChannel waiters of a channel; call it
+// when one of the channel's messages is created, edited or deleted.
+func (f *Fake) touchChannelLocked(channelID string) {
+	if ch, ok := f.channelChanged[channelID]; ok {
+		close(ch)
+		delete(f.channelChanged, channelID)
+	}
+}
+
 // WaitFor blocks until cond returns true, re-checking it whenever the fake's
 // state changes (a call, a message, a gateway event). It returns an error
 // when ctx ends first; a ctx without deadline is bounded by the wait timeout
@@ -299,6 +314,36 @@ func (f *Fake) WaitFor(ctx context.Context, cond func() bool) error {
 		case <-ch:
 		case <-ctx.Done():
 			return fmt.Errorf("discordtest: condition not met: %w", context.Cause(ctx))
+		}
+	}
+}
+
+// WaitForChannel is WaitFor for a condition on the messages of one channel:
+// it re-checks cond only when a message of that channel is created, edited
+// or deleted, so that many tests' waiters, each on its own channel, cost
+// what their own channels change rather than every change the fake sees.
+// cond must depend on that channel's messages only.
+func (f *Fake) WaitForChannel(ctx context.Context, channelID string, cond func() bool) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.cfg.waitTimeout)
+		defer cancel()
+	}
+	for {
+		f.mu.Lock()
+		ch, ok := f.channelChanged[channelID]
+		if !ok {
+			ch = make(chan struct{})
+			f.channelChanged[channelID] = ch
+		}
+		f.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("discordtest: condition on channel %s not met: %w", channelID, context.Cause(ctx))
 		}
 	}
 }

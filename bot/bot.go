@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -188,10 +187,8 @@ type Bot struct {
 	inflight sync.WaitGroup
 	appID    string
 
-	// memberLocks serialise one member's events (striped by user id): discordgo runs each event in its own
-	// goroutine, and a typed answer must not overtake the click that sent the question it answers. A slot is
-	// taken by sending into it.
-	memberLocks [256]chan struct{}
+	// locks serialise each member's events.
+	locks *memberLocks
 }
 
 // New returns a Bot on a discordgo session. The session should come from NewSession; New adds its handlers.
@@ -238,10 +235,7 @@ func newBot(api discordAPI, gw gateway, intake Intake, st Store, opts Options) *
 	}
 	life, stop := context.WithCancel(context.Background())
 	b := &Bot{api: api, gw: gw, intake: intake, st: st, log: opts.Logger, opts: opts,
-		wake: make(chan struct{}, 1), life: life, stopLife: stop}
-	for i := range b.memberLocks {
-		b.memberLocks[i] = make(chan struct{}, 1)
-	}
+		wake: make(chan struct{}, 1), life: life, stopLife: stop, locks: newMemberLocks()}
 	return b
 }
 
@@ -414,7 +408,8 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		return
 	}
 	defer end()
-	slot := b.memberLock(m.Author.ID)
+	slot, done := b.locks.get(m.Author.ID)
+	defer done()
 	select {
 	case slot <- struct{}{}:
 	case <-ctx.Done():
@@ -423,13 +418,6 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	}
 	defer func() { <-slot }()
 	b.handleDM(ctx, m.Message)
-}
-
-// memberLock is the lock slot of a member's events.
-func (b *Bot) memberLock(userID string) chan struct{} {
-	h := fnv.New32a()
-	h.Write([]byte(userID))
-	return b.memberLocks[h.Sum32()%uint32(len(b.memberLocks))]
 }
 
 // sessionID is the engine's session id for a Discord user.

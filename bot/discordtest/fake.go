@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -627,6 +628,29 @@ func (f *Fake) AddMember(guildID string, u *discordgo.User, roleIDs ...string) *
 	f.notifyLocked()
 	out := *user
 	return &out
+}
+
+// RemoveMember removes a user from a guild, as when they leave or are
+// kicked: GET /guilds/{guild}/members/{user} then answers 404 Unknown Member.
+// Connected sessions with the GUILD_MEMBERS intent receive
+// GUILD_MEMBER_REMOVE.
+func (f *Fake) RemoveMember(guildID, userID string) {
+	f.t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	gs := f.guilds[guildID]
+	if gs == nil || gs.members[userID] == nil {
+		f.t.Fatalf("discordtest: RemoveMember: %s is not a member of guild %s", userID, guildID)
+	}
+	if userID == f.bot.ID || userID == gs.ownerID {
+		f.t.Fatalf("discordtest: RemoveMember: the bot and the owner stay in guild %s", guildID)
+	}
+	delete(gs.members, userID)
+	gs.memberOrder = slices.DeleteFunc(gs.memberOrder, func(id string) bool { return id == userID })
+	f.dispatchLocked("GUILD_MEMBER_REMOVE", guildID, discordgo.IntentGuildMembers, func(*gwSession) any {
+		return map[string]any{"guild_id": guildID, "user": userJSON(f.users[userID])}
+	})
+	f.notifyLocked()
 }
 
 func (f *Fake) addMemberLocked(gs *guildState, u *discordgo.User, roles []string) *memberState {

@@ -1052,3 +1052,21 @@ func TestWaitForChannelAndMessagesAfter(t *testing.T) {
 		t.Errorf("WaitForChannel on a condition never met = %v, want the context's deadline", err)
 	}
 }
+
+func TestRemoveMember(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	w := seed(t, fake)
+	s := newSession(t, fake, fake.Token())
+	if _, err := s.GuildMember(w.guild.ID, w.member.ID); err != nil {
+		t.Fatalf("GuildMember before leaving: %v", err)
+	}
+	fake.RemoveMember(w.guild.ID, w.member.ID)
+	_, err := s.GuildMember(w.guild.ID, w.member.ID)
+	if re := restError(t, err); re.Message.Code != 10007 {
+		t.Errorf("GuildMember after leaving = %v, want 10007 Unknown Member", err)
+	}
+	if g, _ := fake.Guild(w.guild.ID); slices.ContainsFunc(g.Members, func(m *discordgo.Member) bool { return m.User.ID == w.member.ID }) {
+		t.Error("the guild still lists the member")
+	}
+}

@@ -33,7 +33,7 @@ type discordAPI interface {
 	ThreadStartComplex(channelID string, data *discordgo.ThreadStart, opts ...discordgo.RequestOption) (*discordgo.Channel, error)
 	ThreadMemberAdd(threadID, memberID string, opts ...discordgo.RequestOption) error
 	UserChannelCreate(userID string, opts ...discordgo.RequestOption) (*discordgo.Channel, error)
-	GuildMember(guildID, userID string, opts ...discordgo.RequestOption) (*discordgo.Member, error)
+	RequestWithBucketID(method, urlStr string, data any, bucketID string, opts ...discordgo.RequestOption) ([]byte, error)
 	Guild(guildID string, opts ...discordgo.RequestOption) (*discordgo.Guild, error)
 	GuildRoles(guildID string, opts ...discordgo.RequestOption) ([]*discordgo.Role, error)
 	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, opts ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
@@ -66,6 +66,9 @@ type Store interface {
 	SetUpGuilds(ctx context.Context) ([]string, error)
 
 	Member(ctx context.Context, sessionID string) (store.Member, error)
+	Memberships(ctx context.Context, sessionID string) (store.Memberships, bool, error)
+	SaveMemberships(ctx context.Context, sessionID string, m store.Memberships, ttl time.Duration) error
+	ForgetMemberships(ctx context.Context, sessionID string) error
 	SetCommunity(ctx context.Context, sessionID, guildID, mode string) error
 	SetMode(ctx context.Context, sessionID, mode string) error
 	SetPrompt(ctx context.Context, sessionID, channelID, messageID string, prompt []byte) error
@@ -145,6 +148,9 @@ type Options struct {
 	// Limiter bounds how many messages a member (and a server) may send; nil means no limit. Over the limit
 	// a member gets one polite notice, and nothing else, except crisis resources when their words need them.
 	Limiter Limiter
+	// MembershipTTL is how long what Discord said of a member's servers is remembered (see communities); zero
+	// means 10 minutes. A member who leaves a server is routed there for at most this long.
+	MembershipTTL time.Duration
 	// ShardID and ShardCount are this process's Discord shard and the total (0 and 1 when not sharded).
 	// Discord sends direct messages to shard 0 only.
 	ShardID, ShardCount int
@@ -189,6 +195,8 @@ type Bot struct {
 
 	// locks serialise each member's events.
 	locks *memberLocks
+	// checks hand out the rate-limit buckets of membership checks.
+	checks *memberChecks
 }
 
 // New returns a Bot on a discordgo session. The session should come from NewSession; New adds its handlers.
@@ -230,12 +238,16 @@ func newBot(api discordAPI, gw gateway, intake Intake, st Store, opts Options) *
 	if opts.ReminderPoll <= 0 {
 		opts.ReminderPoll = 30 * time.Second
 	}
+	if opts.MembershipTTL <= 0 {
+		opts.MembershipTTL = 10 * time.Minute
+	}
 	if opts.Metrics != nil {
 		intake = meteredIntake{Intake: intake, m: opts.Metrics}
 	}
 	life, stop := context.WithCancel(context.Background())
 	b := &Bot{api: api, gw: gw, intake: intake, st: st, log: opts.Logger, opts: opts,
-		wake: make(chan struct{}, 1), life: life, stopLife: stop, locks: newMemberLocks()}
+		wake: make(chan struct{}, 1), life: life, stopLife: stop, locks: newMemberLocks(),
+		checks: newMemberChecks()}
 	return b
 }
 

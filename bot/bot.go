@@ -266,14 +266,13 @@ func NewSession(token, apiBase string) (*discordgo.Session, error) {
 	// The bot reads nothing from discordgo's cache; keeping none also keeps no member data in memory.
 	s.StateEnabled = false
 	client := &http.Client{Timeout: 20 * time.Second}
+	var rt http.RoundTripper = discordTransport()
 	if apiBase != "" {
-		rt, err := NewAPITransport(apiBase, nil)
-		if err != nil {
+		if rt, err = NewAPITransport(apiBase, rt); err != nil {
 			return nil, fmt.Errorf("discord: FULCRUM_DISCORD_API_BASE: %w", err)
 		}
-		client.Transport = rt
 	}
-	client.Transport = newRetryTransport(client.Transport)
+	client.Transport = newRetryTransport(rt)
 	s.Client = client
 	return s, nil
 }

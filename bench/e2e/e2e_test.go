@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"syscall"
 	"testing"
@@ -42,26 +43,31 @@ func TestFigureRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(row.Figure, "5 members at once") || !strings.Contains(row.Reference, "first DM") {
+	if !strings.Contains(row.Figure, "5 members at once") || !strings.Contains(row.Reference, "first DM") ||
+		!strings.Contains(row.Reference, "replies/s") || !strings.Contains(row.Reference, "one member at a time") {
 		t.Errorf("row = %+v", row)
 	}
 }
 
-// BenchmarkEndToEnd runs figure 4 alone, as "fulcrum bench" does (100 members, six DMs each), so that it can be
-// profiled on its own:
+// BenchmarkEndToEnd runs figure 4 alone, as "fulcrum bench" does (100 members, six DMs each), and with fewer
+// members at once to show how the figure grows with them, so that it can be profiled on its own:
 //
-//	go test ./bench/e2e -run '^$' -bench EndToEnd -benchtime 1x -cpuprofile cpu.out -blockprofile block.out -mutexprofile mutex.out
+//	go test ./bench/e2e -run '^$' -bench 'EndToEnd/members=100' -benchtime 1x -cpuprofile cpu.out -blockprofile block.out -mutexprofile mutex.out
 //
-// Each iteration is one whole run; the figure's row is logged.
+// Each iteration is one whole run; the figure's row is logged with the run's wall and CPU time.
 func BenchmarkEndToEnd(b *testing.B) {
 	env := testEnv(b)
-	for b.Loop() {
-		cpu0, start := cpuTime(), time.Now()
-		row, err := Figure(100)(context.Background(), env)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Logf("p99 %s; %s; run %v wall, %v CPU (this process)", row.Measured, row.Reference,
-			time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
+	for _, members := range []int{10, 25, 50, 100} {
+		b.Run(fmt.Sprintf("members=%d", members), func(b *testing.B) {
+			for b.Loop() {
+				cpu0, start := cpuTime(), time.Now()
+				row, err := Figure(members)(context.Background(), env)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Logf("p99 %s; %s; run %v wall, %v CPU (this process)", row.Measured, row.Reference,
+					time.Since(start).Round(time.Millisecond), (cpuTime() - cpu0).Round(time.Millisecond))
+			}
+		})
 	}
 }

@@ -287,6 +287,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.gw.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { b.greeted.Store(true) }),
 		b.gw.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.greeted.Store(true) }),
 	}
+	// The triage model and rules are built on first use, which takes about half a second: build them before
+	// members can write, so that the first ones after a start (a deploy, a crash) do not wait for it together.
+	b.intake.Triage("warm up")
 	if err := b.gw.Open(); err != nil {
 		for _, r := range removers {
 			r()

@@ -100,8 +100,9 @@ func measure(ctx context.Context, env bench.Env, members int) (row bench.Row, er
 	}
 
 	// The figure: every member at once, each answering as soon as the question arrives.
+	users := addMembers(members, "member")
 	start := time.Now()
-	burst, err := converse(ctx, fake, addMembers(members, "member"), questions, true)
+	burst, err := converse(ctx, fake, users, questions, true)
 	if err != nil {
 		return row, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -35,7 +34,6 @@ type discordAPI interface {
 	ThreadStartComplex(channelID string, data *discordgo.ThreadStart, opts ...discordgo.RequestOption) (*discordgo.Channel, error)
 	ThreadMemberAdd(threadID, memberID string, opts ...discordgo.RequestOption) error
 	UserChannelCreate(userID string, opts ...discordgo.RequestOption) (*discordgo.Channel, error)
-	GuildMember(guildID, userID string, opts ...discordgo.RequestOption) (*discordgo.Member, error)
 	Guild(guildID string, opts ...discordgo.RequestOption) (*discordgo.Guild, error)
 	GuildRoles(guildID string, opts ...discordgo.RequestOption) ([]*discordgo.Role, error)
 	ApplicationCommandBulkOverwrite(appID, guildID string, cmds []*discordgo.ApplicationCommand, opts ...discordgo.RequestOption) ([]*discordgo.ApplicationCommand, error)
@@ -68,6 +66,9 @@ type Store interface {
 	SetUpGuilds(ctx context.Context) ([]string, error)
 
 	Member(ctx context.Context, sessionID string) (store.Member, error)
+	Memberships(ctx context.Context, sessionID string) (store.Memberships, bool, error)
+	SaveMemberships(ctx context.Context, sessionID string, m store.Memberships, ttl time.Duration) error
+	ForgetMemberships(ctx context.Context, sessionID string) error
 	SetCommunity(ctx context.Context, sessionID, guildID, mode string) error
 	SetMode(ctx context.Context, sessionID, mode string) error
 	SetPrompt(ctx context.Context, sessionID, channelID, messageID string, prompt []byte) error
@@ -150,6 +151,9 @@ type Options struct {
 	// notice, and nothing else, except crisis resources when their words need them; an answer to a crisis
 	// question, or from a member whose intake is in crisis, is never dropped.
 	Limiter Limiter
+	// MembershipTTL is how long what Discord said of a member's servers is remembered (see communities); zero
+	// means 10 minutes. A member who leaves a server is routed there for at most this long.
+	MembershipTTL time.Duration
 	// ShardID and ShardCount are this process's Discord shard and the total (0 and 1 when not sharded).
 	// Discord sends direct messages to shard 0 only.
 	ShardID, ShardCount int
@@ -196,10 +200,10 @@ type Bot struct {
 	inflight sync.WaitGroup
 	appID    string
 
-	// memberLocks serialise one member's events (striped by user id): discordgo runs each event in its own
-	// goroutine, and a typed answer must not overtake the click that sent the question it answers. A slot is
-	// taken by sending into it.
-	memberLocks [256]chan struct{}
+	// locks serialise each member's events.
+	locks *memberLocks
+	// checks hand out the rate-limit buckets of membership checks.
+	checks *memberChecks
 }
 
 // New returns a Bot on a discordgo session. The session should come from NewSession; New adds its handlers.
@@ -241,15 +245,16 @@ func newBot(api discordAPI, gw gateway, intake Intake, st Store, opts Options) *
 	if opts.ReminderPoll <= 0 {
 		opts.ReminderPoll = 30 * time.Second
 	}
+	if opts.MembershipTTL <= 0 {
+		opts.MembershipTTL = 10 * time.Minute
+	}
 	if opts.Metrics != nil {
 		intake = meteredIntake{Intake: intake, m: opts.Metrics}
 	}
 	life, stop := context.WithCancel(context.Background())
 	b := &Bot{api: api, gw: gw, intake: intake, st: st, log: opts.Logger, opts: opts,
-		wake: make(chan struct{}, 1), life: life, stopLife: stop}
-	for i := range b.memberLocks {
-		b.memberLocks[i] = make(chan struct{}, 1)
-	}
+		wake: make(chan struct{}, 1), life: life, stopLife: stop, locks: newMemberLocks(),
+		checks: newMemberChecks()}
 	return b
 }
 
@@ -268,14 +273,13 @@ func NewSession(token, apiBase string) (*discordgo.Session, error) {
 	// The bot reads nothing from discordgo's cache; keeping none also keeps no member data in memory.
 	s.StateEnabled = false
 	client := &http.Client{Timeout: 20 * time.Second}
+	var rt http.RoundTripper = discordTransport()
 	if apiBase != "" {
-		rt, err := NewAPITransport(apiBase, nil)
-		if err != nil {
+		if rt, err = NewAPITransport(apiBase, rt); err != nil {
 			return nil, fmt.Errorf("discord: FULCRUM_DISCORD_API_BASE: %w", err)
 		}
-		client.Transport = rt
 	}
-	client.Transport = newRetryTransport(client.Transport)
+	client.Transport = newRetryTransport(rt)
 	s.Client = client
 	return s, nil
 }
@@ -290,6 +294,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		b.gw.AddHandler(func(_ *discordgo.Session, _ *discordgo.Ready) { b.greeted.Store(true) }),
 		b.gw.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) { b.greeted.Store(true) }),
 	}
+	// The triage model and rules are built on first use, which takes about half a second: build them before
+	// members can write, so that the first ones after a start (a deploy, a crash) do not wait for it together.
+	b.intake.Triage("warm up")
 	if err := b.gw.Open(); err != nil {
 		for _, r := range removers {
 			r()
@@ -422,7 +429,8 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 		return
 	}
 	defer end()
-	slot := b.memberLock(m.Author.ID)
+	slot, done := b.locks.get(m.Author.ID)
+	defer done()
 	select {
 	case slot <- struct{}{}:
 	case <-ctx.Done():
@@ -431,13 +439,6 @@ func (b *Bot) onMessage(s *discordgo.Session, m *discordgo.MessageCreate) {
 	}
 	defer func() { <-slot }()
 	b.handleDM(ctx, m.Message)
-}
-
-// memberLock is the lock slot of a member's events.
-func (b *Bot) memberLock(userID string) chan struct{} {
-	h := fnv.New32a()
-	h.Write([]byte(userID))
-	return b.memberLocks[h.Sum32()%uint32(len(b.memberLocks))]
 }
 
 // sessionID is the engine's session id for a Discord user.

@@ -16,8 +16,9 @@ const textRemoved = "Removed at the member's request. fulcrum deleted everything
 	"the answers, the moderators' notes and the relay messages."
 
 // forgetMember deletes everything kept about a member, as /privacy forget and a typed "forget" promise: their
-// session, adapter state, handoffs, notes and relays in Redis first, then on Discord their cards are emptied and
-// marked as removed at their request and the relay messages holding what they wrote are deleted.
+// session, adapter state, remembered servers, handoffs, notes and relays in Redis first, then on Discord their
+// cards are emptied and marked as removed at their request and the relay messages holding what they wrote are
+// deleted.
 func (b *Bot) forgetMember(ctx context.Context, log *slog.Logger, userID string) error {
 	sid := sessionID(userID)
 	hs, err := b.st.MemberHandoffs(ctx, sid)
@@ -33,6 +34,9 @@ func (b *Bot) forgetMember(ctx context.Context, log *slog.Logger, userID string)
 		relayed[h.Ref] = msgs
 	}
 	if err := b.st.ForgetMember(ctx, sid); err != nil {
+		return err
+	}
+	if err := b.st.ForgetMemberships(ctx, sid); err != nil {
 		return err
 	}
 	for _, h := range hs {

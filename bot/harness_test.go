@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -69,6 +70,10 @@ type harnessConfig struct {
 	limit int
 	// metrics, when set, is what the bot counts into.
 	metrics *ops.Metrics
+	// membershipTTL, when set, is how long the bot remembers a member's servers.
+	membershipTTL time.Duration
+	// transport, when set, wraps the bot's HTTP transport to Discord.
+	transport func(http.RoundTripper) http.RoundTripper
 }
 
 // testClock is a clock a test moves by hand.
@@ -121,21 +126,25 @@ func newHarnessWith(t *testing.T, cfg harnessConfig) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if cfg.transport != nil {
+		s.Client.Transport = cfg.transport(s.Client.Transport)
+	}
 	logs := &syncBuffer{}
 	var limiter Limiter
 	if cfg.limit > 0 {
 		limiter = store.NewLimiter(rdb, store.LimitOptions{Prefix: prefix, Member: cfg.limit, Period: time.Minute})
 	}
 	b := New(s, eng, st, Options{
-		Limiter:      limiter,
-		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		AckAfter:     cfg.ackAfter,
-		OutboxPoll:   20 * time.Millisecond,
-		RetryBase:    5 * time.Millisecond,
-		RetryMax:     40 * time.Millisecond,
-		Now:          now,
-		ReminderPoll: 20 * time.Millisecond,
-		Metrics:      cfg.metrics,
+		Limiter:       limiter,
+		Logger:        slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		AckAfter:      cfg.ackAfter,
+		OutboxPoll:    20 * time.Millisecond,
+		RetryBase:     5 * time.Millisecond,
+		RetryMax:      40 * time.Millisecond,
+		Now:           now,
+		ReminderPoll:  20 * time.Millisecond,
+		Metrics:       cfg.metrics,
+		MembershipTTL: cfg.membershipTTL,
 		KnownRegion: func(code string) (string, bool) {
 			r, _ := dir.For(code)
 			return r.Code, r.Code != crisis.IntlCode
@@ -207,14 +216,18 @@ func (h *harness) addServer(name string, setUp bool) server {
 	s.urgentRole = h.fake.AddRole(g.ID, &discordgo.Role{Name: "on-call", Mentionable: true}).ID
 	s.modRole = h.fake.AddRole(g.ID, &discordgo.Role{Name: "moderators", Mentionable: true}).ID
 	if setUp {
-		err := h.st.SaveGuild(context.Background(), store.GuildSettings{
-			GuildID: s.id, ModeratorChannel: s.mods, ModeratorRole: s.modRole, UrgentRole: s.urgentRole, Region: "GB",
-		})
-		if err != nil {
+		if err := h.st.SaveGuild(context.Background(), h.guildSettings(s)); err != nil {
 			h.t.Fatal(err)
 		}
 	}
 	return s
+}
+
+// guildSettings are a server's settings as /fulcrum-setup stores them.
+func (h *harness) guildSettings(s server) store.GuildSettings {
+	return store.GuildSettings{
+		GuildID: s.id, ModeratorChannel: s.mods, ModeratorRole: s.modRole, UrgentRole: s.urgentRole, Region: "GB",
+	}
 }
 
 func (h *harness) addMember(s server, name string) string {

@@ -247,28 +247,44 @@ func communityQuestion(cands []community) rendered {
 // time: the bot has no member list (that would need the privileged GUILD_MEMBERS intent). When Discord cannot
 // say (an outage, a proxy without that route), servers whose membership is unknown are offered only if none is
 // confirmed: a member can only DM the bot from a server they share with it.
+//
+// A complete answer that names at least one server is remembered for MembershipTTL, so that a member who has
+// not chosen yet, or starts again, is not looked up on every DM; it no longer holds once the servers set up
+// change. An answer naming none is not kept: a member who has just joined a server must not be told for
+// minutes that they share none with the bot.
 func (b *Bot) communities(ctx context.Context, userID string) ([]community, error) {
 	ids, err := b.st.SetUpGuilds(ctx)
 	if err != nil {
 		return nil, err
 	}
 	slices.Sort(ids)
+	log := b.log.With("event", "membership")
+	sid := sessionID(userID)
 	var confirmed, unknown []community
-	for _, id := range ids {
-		if len(confirmed) == maxCommunities {
-			break
-		}
-		_, err := b.api.GuildMember(id, userID, discordgo.WithContext(ctx))
-		switch {
-		case err == nil:
+	if member, ok := b.rememberedMemberships(ctx, log, sid, ids); ok {
+		for _, id := range member {
 			confirmed = append(confirmed, community{id: id})
-		case restCode(err) == codeUnknownMember || restCode(err) == codeUnknownUser || restStatus(err) == http.StatusForbidden:
-			// Not a member, or the bot is no longer in that server.
-		default:
-			b.log.Warn("check membership", "guild", id, "err", err)
-			if len(unknown) < maxCommunities {
-				unknown = append(unknown, community{id: id})
+		}
+	} else {
+		for _, id := range ids {
+			if len(confirmed) == maxCommunities {
+				break
 			}
+			err := b.checkMember(ctx, id, userID)
+			switch {
+			case err == nil:
+				confirmed = append(confirmed, community{id: id})
+			case restCode(err) == codeUnknownMember || restCode(err) == codeUnknownUser || restStatus(err) == http.StatusForbidden:
+				// Not a member, or the bot is no longer in that server.
+			default:
+				log.Warn("check membership", "guild", id, "err", err)
+				if len(unknown) < maxCommunities {
+					unknown = append(unknown, community{id: id})
+				}
+			}
+		}
+		if len(unknown) == 0 && len(confirmed) > 0 {
+			b.rememberMemberships(ctx, log, sid, ids, confirmed)
 		}
 	}
 	out := confirmed

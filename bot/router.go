@@ -112,8 +112,11 @@ func needsMemberLock(i *discordgo.Interaction) bool {
 // lockMember waits for the member's earlier events to finish. When that takes longer than the interaction may
 // wait unanswered, it acknowledges the interaction with a deferral first.
 func (b *Bot) lockMember(ctx context.Context, r *responder) (func(), error) {
-	slot := b.memberLock(r.userID())
-	unlock := func() { <-slot }
+	slot, done := b.locks.get(r.userID())
+	unlock := func() {
+		<-slot
+		done()
+	}
 	t := time.NewTimer(max(0, b.opts.AckAfter-time.Since(r.received)))
 	defer t.Stop()
 	select {
@@ -121,6 +124,7 @@ func (b *Bot) lockMember(ctx context.Context, r *responder) (func(), error) {
 		return unlock, nil
 	case <-t.C:
 	case <-ctx.Done():
+		done()
 		return nil, ctx.Err()
 	}
 	if err := r.deferAny(ctx); err != nil {
@@ -130,6 +134,7 @@ func (b *Bot) lockMember(ctx context.Context, r *responder) (func(), error) {
 	case slot <- struct{}{}:
 		return unlock, nil
 	case <-ctx.Done():
+		done()
 		return nil, ctx.Err()
 	}
 }

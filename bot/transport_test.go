@@ -2,11 +2,13 @@ package bot
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // recordingTransport is a hand-written http.RoundTripper that keeps the
@@ -232,5 +234,74 @@ func TestNewAPITransportRejectsBadBase(t *testing.T) {
 				t.Errorf("NewAPITransport(%q) = nil error, want an error", base)
 			}
 		})
+	}
+}
+
+func TestSessionReusesConnectionsUnderLoad(t *testing.T) {
+	// Requests at once, each held by the server until all have arrived, so that each has a connection of its own.
+	const n = 16
+	var (
+		mu      sync.Mutex
+		conns   int
+		arrived int
+		all     chan struct{}
+	)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		arrived++
+		if arrived == n {
+			close(all)
+		}
+		ch := all
+		mu.Unlock()
+		select {
+		case <-ch:
+		case <-time.After(5 * time.Second):
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			conns++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	s, err := NewSession("token", srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	burst := func() int {
+		mu.Lock()
+		before := conns
+		arrived, all = 0, make(chan struct{})
+		mu.Unlock()
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := s.Client.Get("https://discord.com/api/v9/gateway")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}()
+		}
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		return conns - before
+	}
+	if opened := burst(); opened != n {
+		t.Fatalf("the first burst opened %d connections, want %d", opened, n)
+	}
+	// The second burst finds the first one's connections idle: Go's default keeps 2 and dials the rest again.
+	if opened := burst(); opened > n/4 {
+		t.Errorf("the second burst of %d requests opened %d new connections, want the idle ones reused", n, opened)
 	}
 }

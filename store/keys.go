@@ -32,6 +32,11 @@
 //	                                   (no longer written: the engine's Reply.Alert says so), pa = a crisis alert
 //	                                   raised before the member chose their community (JSON: kinds, region).
 //	                                   TTL: the session TTL, renewed on every write.
+//	<prefix>:mg:{<session id>}  string which set-up servers Discord last said the member belongs to (JSON:
+//	                                   g = the set-up server ids asked about, m = those the member is in), so
+//	                                   that a member not yet tied to a community is not looked up on every DM.
+//	                                   TTL: bot.Options.MembershipTTL (default 10 minutes), so that a member who
+//	                                   left a server stops being routed there; deleted on forget.
 //	<prefix>:dh:{<session id>}  set    the references of the member's handoffs, so that /privacy forget finds
 //	                                   them. TTL: the longest retention of a handoff added to it.
 //	<prefix>:{handoffs}:h:<ref> hash   one handoff: g = server id, u = member's user id, sid = session id,
@@ -108,6 +113,8 @@ const DefaultPrefix = "fulcrum"
 func sessionKey(prefix, id string) string { return prefix + ":s:{" + id + "}" }
 
 func memberKey(prefix, id string) string { return prefix + ":d:{" + id + "}" }
+
+func membershipsKey(prefix, id string) string { return prefix + ":mg:{" + id + "}" }
 
 func memberHandoffsKey(prefix, id string) string { return prefix + ":dh:{" + id + "}" }
 

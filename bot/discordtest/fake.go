@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -146,6 +147,10 @@ type Fake struct {
 	events       []Event
 	presences    []json.RawMessage
 	heartbeats   int
+
+	// channelChanged holds, for each channel a WaitForChannel waits on, a
+	// channel closed when one of its messages is created, edited or deleted.
+	channelChanged map[string]chan struct{}
 }
 
 type guildState struct {
@@ -206,6 +211,8 @@ func New(t testing.TB, opts ...Option) *Fake {
 		conns:        map[*gwConn]struct{}{},
 		routes:       apiRoutes(),
 		mentions:     newMentionPatterns(),
+
+		channelChanged: map[string]chan struct{}{},
 	}
 	for _, o := range opts {
 		o(&f.cfg)
@@ -284,6 +291,15 @@ func (f *Fake) notifyLocked() {
 	f.changed = make(chan struct{})
 }
 
+// touchChannelLocked wakes the WaitForChannel waiters of a channel; call it
+// when one of the channel's messages is created, edited or deleted.
+func (f *Fake) touchChannelLocked(channelID string) {
+	if ch, ok := f.channelChanged[channelID]; ok {
+		close(ch)
+		delete(f.channelChanged, channelID)
+	}
+}
+
 // WaitFor blocks until cond returns true, re-checking it whenever the fake's
 // state changes (a call, a message, a gateway event). It returns an error
 // when ctx ends first; a ctx without deadline is bounded by the wait timeout
@@ -306,6 +322,36 @@ func (f *Fake) WaitFor(ctx context.Context, cond func() bool) error {
 		case <-ch:
 		case <-ctx.Done():
 			return fmt.Errorf("discordtest: condition not met: %w", context.Cause(ctx))
+		}
+	}
+}
+
+// WaitForChannel is WaitFor for a condition on the messages of one channel:
+// it re-checks cond only when a message of that channel is created, edited
+// or deleted, so that many tests' waiters, each on its own channel, cost
+// what their own channels change rather than every change the fake sees.
+// cond must depend on that channel's messages only.
+func (f *Fake) WaitForChannel(ctx context.Context, channelID string, cond func() bool) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.cfg.waitTimeout)
+		defer cancel()
+	}
+	for {
+		f.mu.Lock()
+		ch, ok := f.channelChanged[channelID]
+		if !ok {
+			ch = make(chan struct{})
+			f.channelChanged[channelID] = ch
+		}
+		f.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("discordtest: condition on channel %s not met: %w", channelID, context.Cause(ctx))
 		}
 	}
 }
@@ -589,6 +635,29 @@ func (f *Fake) AddMember(guildID string, u *discordgo.User, roleIDs ...string) *
 	f.notifyLocked()
 	out := *user
 	return &out
+}
+
+// RemoveMember removes a user from a guild, as when they leave or are
+// kicked: GET /guilds/{guild}/members/{user} then answers 404 Unknown Member.
+// Connected sessions with the GUILD_MEMBERS intent receive
+// GUILD_MEMBER_REMOVE.
+func (f *Fake) RemoveMember(guildID, userID string) {
+	f.t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	gs := f.guilds[guildID]
+	if gs == nil || gs.members[userID] == nil {
+		f.t.Fatalf("discordtest: RemoveMember: %s is not a member of guild %s", userID, guildID)
+	}
+	if userID == f.bot.ID || userID == gs.ownerID {
+		f.t.Fatalf("discordtest: RemoveMember: the bot and the owner stay in guild %s", guildID)
+	}
+	delete(gs.members, userID)
+	gs.memberOrder = slices.DeleteFunc(gs.memberOrder, func(id string) bool { return id == userID })
+	f.dispatchLocked("GUILD_MEMBER_REMOVE", guildID, discordgo.IntentGuildMembers, func(*gwSession) any {
+		return map[string]any{"guild_id": guildID, "user": userJSON(f.users[userID])}
+	})
+	f.notifyLocked()
 }
 
 func (f *Fake) addMemberLocked(gs *guildState, u *discordgo.User, roles []string) *memberState {

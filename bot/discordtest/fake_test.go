@@ -1053,3 +1053,82 @@ func TestEditAndDeleteThroughREST(t *testing.T) {
 		t.Errorf("%d bot messages after delete", n)
 	}
 }
+
+func TestWaitForChannelAndMessagesAfter(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	w := seed(t, fake)
+	s := newSession(t, fake, fake.Token())
+	user := fake.AddUser(&discordgo.User{Username: "robin"})
+	dm := fake.DMChannelID(user.ID)
+	first := fake.SendDM(user.ID, "first")
+	if _, err := s.ChannelMessageSend(dm, "reply one"); err != nil {
+		t.Fatal(err)
+	}
+	second := fake.SendDM(user.ID, "second")
+
+	contents := func(ms []discordtest.Message) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.Content)
+		}
+		return out
+	}
+	if got, want := contents(fake.MessagesAfter(dm, first)), []string{"reply one", "second"}; !slices.Equal(got, want) {
+		t.Errorf("MessagesAfter(first) = %q, want %q", got, want)
+	}
+	if got := contents(fake.MessagesAfter(dm, second)); len(got) != 0 {
+		t.Errorf("MessagesAfter(the last) = %q, want none", got)
+	}
+	if got := len(fake.MessagesAfter(dm, "")); got != 3 {
+		t.Errorf("MessagesAfter(\"\") holds %d messages, want 3", got)
+	}
+
+	// A waiter on the DM channel wakes for a new message there, and for an edit, whatever happens elsewhere.
+	replied := make(chan error, 1)
+	go func() {
+		replied <- fake.WaitForChannel(ctx(t), dm, func() bool {
+			for _, m := range fake.MessagesAfter(dm, second) {
+				if m.Content == "reply two, edited" {
+					return true
+				}
+			}
+			return false
+		})
+	}()
+	fake.SendMessage(w.channel, w.member.ID, "elsewhere")
+	sent, err := s.ChannelMessageSend(dm, "reply two")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChannelMessageEdit(dm, sent.ID, "reply two, edited"); err != nil {
+		t.Fatal(err)
+	}
+	if err := recv(t, replied, "the waiter's answer"); err != nil {
+		t.Errorf("WaitForChannel: %v", err)
+	}
+
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := fake.WaitForChannel(short, dm, func() bool { return false }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("WaitForChannel on a condition never met = %v, want the context's deadline", err)
+	}
+}
+
+func TestRemoveMember(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	w := seed(t, fake)
+	s := newSession(t, fake, fake.Token())
+	if _, err := s.GuildMember(w.guild.ID, w.member.ID); err != nil {
+		t.Fatalf("GuildMember before leaving: %v", err)
+	}
+	fake.RemoveMember(w.guild.ID, w.member.ID)
+	_, err := s.GuildMember(w.guild.ID, w.member.ID)
+	if re := restError(t, err); re.Message.Code != 10007 {
+		t.Errorf("GuildMember after leaving = %v, want 10007 Unknown Member", err)
+	}
+	if g, _ := fake.Guild(w.guild.ID); slices.ContainsFunc(g.Members, func(m *discordgo.Member) bool { return m.User.ID == w.member.ID }) {
+		t.Error("the guild still lists the member")
+	}
+}

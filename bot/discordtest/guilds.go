@@ -264,6 +264,7 @@ func (f *Fake) startMessageThread(req *apiRequest) response {
 	flags, _ := m.obj["flags"].(int64)
 	m.obj["flags"] = flags | int64(discordgo.MessageFlagsHasThread)
 	m.obj["thread"] = channelJSON(cs.ch, f.users)
+	f.touchChannelLocked(m.channelID)
 	return jsonResponse(http.StatusCreated, channelJSON(cs.ch, f.users))
 }
 

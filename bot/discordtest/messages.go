@@ -595,6 +595,7 @@ func (f *Fake) createMessageLocked(cs *channelState, author *discordgo.User, st 
 	if flags&int64(discordgo.MessageFlagsEphemeral) == 0 {
 		f.dispatchMessageLocked("MESSAGE_CREATE", m)
 	}
+	f.touchChannelLocked(cs.ch.ID)
 	f.notifyLocked()
 	return m
 }
@@ -670,12 +671,14 @@ func (f *Fake) editMessageLocked(m *storedMessage, body json.RawMessage, files [
 	if flags&int64(discordgo.MessageFlagsEphemeral) == 0 {
 		f.dispatchMessageLocked("MESSAGE_UPDATE", m)
 	}
+	f.touchChannelLocked(m.channelID)
 	f.notifyLocked()
 	return nil
 }
 
 func (f *Fake) deleteMessageLocked(m *storedMessage) {
 	m.deleted = true
+	f.touchChannelLocked(m.channelID)
 	if ids := f.channelMsgs[m.channelID]; ids != nil {
 		f.channelMsgs[m.channelID] = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == m.id })
 	}
@@ -732,42 +735,78 @@ func (f *Fake) dispatchMessageLocked(typ string, m *storedMessage) {
 	})
 }
 
-// publicMessage converts a stored message to what tests see.
-func (f *Fake) publicMessage(m *storedMessage) Message {
+// messageSnapshot is a stored message as it stood, taken under the fake's
+// lock; decode turns it into what tests see without holding the lock.
+type messageSnapshot struct {
+	raw     []byte
+	files   []File
+	allowed json.RawMessage
+}
+
+func snapshotLocked(m *storedMessage) messageSnapshot {
 	raw, err := json.Marshal(m.obj)
 	if err != nil {
 		panic("discordtest: marshal message: " + err.Error())
 	}
-	out := Message{JSON: raw, Files: append([]File(nil), m.files...)}
-	if err := json.Unmarshal(raw, &out.Message); err != nil {
+	s := messageSnapshot{raw: raw, files: append([]File(nil), m.files...)}
+	if m.allowed != nil {
+		s.allowed = append(json.RawMessage{}, m.allowed...)
+	}
+	return s
+}
+
+func (s messageSnapshot) decode() Message {
+	out := Message{JSON: s.raw, Files: s.files}
+	if err := json.Unmarshal(s.raw, &out.Message); err != nil {
 		// Components discordgo cannot decode: keep the rest.
-		obj := make(map[string]any, len(m.obj))
-		for k, v := range m.obj {
-			obj[k] = v
-		}
+		var obj map[string]json.RawMessage
+		json.Unmarshal(s.raw, &obj)
 		delete(obj, "components")
 		raw2, _ := json.Marshal(obj)
 		json.Unmarshal(raw2, &out.Message)
 	}
-	if m.allowed != nil {
-		out.AllowedMentionsJSON = append(json.RawMessage{}, m.allowed...)
+	if s.allowed != nil {
+		out.AllowedMentionsJSON = s.allowed
 		var am discordgo.MessageAllowedMentions
-		if json.Unmarshal(m.allowed, &am) == nil {
+		if json.Unmarshal(s.allowed, &am) == nil {
 			out.AllowedMentions = &am
 		}
 	}
 	return out
 }
 
+// publicMessage converts a stored message to what tests see.
+func (f *Fake) publicMessage(m *storedMessage) Message { return snapshotLocked(m).decode() }
+
 // Messages returns the messages of a channel, oldest first, as they now
 // stand after edits; deleted messages are left out, ephemeral ones are in
 // (see Message.Ephemeral).
 func (f *Fake) Messages(channelID string) []Message {
+	return f.MessagesAfter(channelID, "")
+}
+
+// MessagesAfter returns the messages of a channel whose ids come after
+// afterID (all of them for ""), oldest first, as Messages does. Like
+// Discord's GET /channels/{id}/messages?after=, it lets a test that waits
+// for a reply look only at what came after its own message.
+func (f *Fake) MessagesAfter(channelID, afterID string) []Message {
+	after := uint64(0)
+	if afterID != "" {
+		after, _ = strconv.ParseUint(afterID, 10, 64)
+	}
+	// Decoding is the costly part and needs no lock: many tests' waiters
+	// reading at once must not hold up the bot's requests.
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []Message
+	var snaps []messageSnapshot
 	for _, id := range f.channelMsgs[channelID] {
-		out = append(out, f.publicMessage(f.messages[id]))
+		if n, _ := strconv.ParseUint(id, 10, 64); n > after {
+			snaps = append(snaps, snapshotLocked(f.messages[id]))
+		}
+	}
+	f.mu.Unlock()
+	var out []Message
+	for _, s := range snaps {
+		out = append(out, s.decode())
 	}
 	return out
 }
@@ -775,12 +814,14 @@ func (f *Fake) Messages(channelID string) []Message {
 // Message returns one message by id, deleted or not.
 func (f *Fake) Message(id string) (Message, bool) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	m := f.messages[id]
 	if m == nil {
+		f.mu.Unlock()
 		return Message{}, false
 	}
-	return f.publicMessage(m), true
+	s := snapshotLocked(m)
+	f.mu.Unlock()
+	return s.decode(), true
 }
 
 // DMs returns the messages of the DM channel between the bot and a user,
@@ -811,7 +852,7 @@ func (f *Fake) BotMessages(channelID string) []Message {
 // and returns them.
 func (f *Fake) WaitBotMessages(ctx context.Context, channelID string, n int) ([]Message, error) {
 	var out []Message
-	err := f.WaitFor(ctx, func() bool {
+	err := f.WaitForChannel(ctx, channelID, func() bool {
 		out = f.BotMessages(channelID)
 		return len(out) >= n
 	})

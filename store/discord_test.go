@@ -124,6 +124,9 @@ func TestForgetMemberRemovesEverything(t *testing.T) {
 	if err := rdb.HSet(ctx, sessionKey(prefix, sid), "v", "1", "d", `{"id":"discord:99"}`).Err(); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.SaveMemberships(ctx, sid, Memberships{Checked: []string{"g"}, Member: []string{"g"}}, time.Hour); err != nil {
+		t.Fatal(err)
+	}
 	for _, ref := range []string{"F-11111", "F-22222"} {
 		if err := st.EnqueueHandoff(ctx, Handoff{Ref: ref, SessionID: sid, GuildID: "g", UserID: "99", Card: []byte(`{}`)}, time.Hour); err != nil {
 			t.Fatal(err)
@@ -133,7 +136,8 @@ func TestForgetMemberRemovesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp, err := st.ExportMember(ctx, sid)
-	if err != nil || len(exp.Handoffs) != 2 || exp.Session == nil || exp.Member["community"] != "g" {
+	if err != nil || len(exp.Handoffs) != 2 || exp.Session == nil || exp.Member["community"] != "g" ||
+		exp.Servers == nil || len(exp.Servers.Member) != 1 {
 		t.Fatalf("export = %+v, %v", exp, err)
 	}
 	if err := st.ForgetMember(ctx, sid); err != nil {

@@ -280,7 +280,8 @@ func (r *Redis) ForgetMember(ctx context.Context, sessionID string) error {
 	}
 	// The index goes last, so that a forget interrupted above can be repeated and still find the handoffs.
 	r.cache.remove(sessionKey(r.prefix, sessionID))
-	err = r.rdb.Del(ctx, sessionKey(r.prefix, sessionID), memberKey(r.prefix, sessionID), memberRelayKey(r.prefix, sessionID), idx).Err()
+	err = r.rdb.Del(ctx, sessionKey(r.prefix, sessionID), memberKey(r.prefix, sessionID), memberRelayKey(r.prefix, sessionID),
+		membershipsKey(r.prefix, sessionID), idx).Err()
 	if err != nil {
 		return fmt.Errorf("forget member: %w: %w", flows.ErrUnavailable, err)
 	}
@@ -312,9 +313,12 @@ type MemberExport struct {
 	Session   json.RawMessage `json:"session,omitempty"`
 	// EndedSessionEvents are the Discord ids of the events (messages, clicks) of an intake that ended in the last
 	// EndedTTL, kept only to recognise a repeated one; nothing the member wrote.
-	EndedSessionEvents []string        `json:"ended_session_event_ids,omitempty"`
-	Member             map[string]any  `json:"discord,omitempty"`
-	Handoffs           []HandoffExport `json:"handoffs,omitempty"`
+	EndedSessionEvents []string       `json:"ended_session_event_ids,omitempty"`
+	Member             map[string]any `json:"discord,omitempty"`
+	// Servers is what the bot last learned from Discord of the set-up servers the member belongs to (ids only),
+	// kept a few minutes so that each message need not ask again.
+	Servers  *Memberships    `json:"servers_remembered,omitempty"`
+	Handoffs []HandoffExport `json:"handoffs,omitempty"`
 }
 
 // HandoffExport is one handoff as exported to its member.
@@ -358,6 +362,13 @@ func (r *Redis) ExportMember(ctx context.Context, sessionID string) (MemberExpor
 		if m.PromptMessage != "" {
 			out.Member["last_question_message"] = m.PromptMessage
 		}
+	}
+	ms, ok, err := r.Memberships(ctx, sessionID)
+	if err != nil {
+		return out, fmt.Errorf("export member: %w", err)
+	}
+	if ok {
+		out.Servers = &ms
 	}
 	refs, err := r.rdb.SMembers(ctx, memberHandoffsKey(r.prefix, sessionID)).Result()
 	if err != nil {

@@ -192,6 +192,18 @@ type response struct {
 
 func jsonResponse(status int, body any) response { return response{status: status, body: body} }
 
+// encodeLocked encodes a response body while the fake's state cannot change under it.
+func encodeLocked(body any) any {
+	if body == nil {
+		return nil
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		panic("discordtest: marshal response: " + err.Error())
+	}
+	return json.RawMessage(raw)
+}
+
 func noContent() response { return response{status: http.StatusNoContent} }
 
 // apiError is Discord's JSON error body.
@@ -342,6 +354,9 @@ func (f *Fake) serveAPI(r *http.Request, call *Call, now time.Time) response {
 	}
 	req := &apiRequest{method: r.Method, path: path, version: version, params: params, query: call.Query, body: body, files: files, now: now}
 	resp := rt.handle(f, req)
+	// Encoded now, under the lock: a handler may answer with a stored message's own map, which a later
+	// request edits in place.
+	resp.body = encodeLocked(resp.body)
 	f.notifyLocked()
 	if ft != nil {
 		if ft.Stall {

@@ -214,10 +214,10 @@ func runBench(ctx context.Context, cfg config, args []string, stdout io.Writer) 
 		return err
 	}
 	opts := bench.Options{RedisURL: *redisURL, Command: strings.TrimSpace("go run . bench " + strings.Join(args, " ")),
-		EndToEnd: e2e.Figure(100)}
+		EndToEnd: e2e.Figure(100, e2e.HumanPace)}
 	if *quick {
 		opts.Steps, opts.Members, opts.Duration, opts.InFlight = 50, 20, 50*time.Millisecond, 200
-		opts.EndToEnd = e2e.Figure(5)
+		opts.EndToEnd = e2e.Figure(5, e2e.QuickPace)
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)

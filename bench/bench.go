@@ -45,8 +45,9 @@ type Options struct {
 	// InFlight is how many sessions figure 5 holds in flight; zero means 10,000.
 	InFlight int
 	// EndToEnd measures figure 4, a member's DM to the bot's reply through the fake Discord with 100 members at
-	// once. The bot engineer adds it (package bot owns the fake Discord); nil reports the figure as not measured.
-	EndToEnd func(ctx context.Context, env Env) (Row, error)
+	// once, as one row or several. The bot engineer adds it (package bot owns the fake Discord); nil reports the
+	// figure as not measured.
+	EndToEnd func(ctx context.Context, env Env) ([]Row, error)
 }
 
 // Env is what a figure measured outside this package gets: the same Redis, under this run's key prefix.
@@ -335,11 +336,11 @@ func endToEnd(ctx context.Context, env Env, opts Options) ([]Row, error) {
 	if opts.EndToEnd == nil {
 		return []Row{{"(4) end to end, DM to reply through the fake Discord, 100 members: p99", "not measured yet", "", "p99 ≤ 20 ms on loopback", "n/a"}}, nil
 	}
-	r, err := opts.EndToEnd(ctx, env)
+	rows, err := opts.EndToEnd(ctx, env)
 	if err != nil {
 		return nil, fmt.Errorf("end to end: %w", err)
 	}
-	return []Row{r}, nil
+	return rows, nil
 }
 
 // (5) Triage time per message, and the process's heap with many sessions in flight.

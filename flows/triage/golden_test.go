@@ -18,10 +18,20 @@ var update = stdflag.Bool("update", false, "rewrite testdata/golden.tsv from the
 // goldenPath holds what Classify answered for every golden message when it was last reviewed.
 const goldenPath = "testdata/golden.tsv"
 
-// goldenMessages are every labelled message (the corpus, the shared sample when present, the fuzz seeds, the
-// benchmark's messages), each also upper-cased and joined to the next one, so that one message carries several
-// clauses, markers and concerns at once.
+// goldenMessages are every labelled message, each also upper-cased and joined to the next one, so that one
+// message carries several clauses, markers and concerns at once.
 func goldenMessages(t *testing.T) []string {
+	t.Helper()
+	base := labelledMessages(t)
+	out := slices.Clone(base)
+	for i, s := range base {
+		out = append(out, strings.ToUpper(s), s+" "+base[(i+1)%len(base)])
+	}
+	return out
+}
+
+// labelledMessages are the corpus, the shared sample when present, the fuzz seeds and the benchmark's messages.
+func labelledMessages(t *testing.T) []string {
 	t.Helper()
 	files, _ := filepath.Glob("corpus/*.tsv")
 	sample := filepath.Join("..", "..", "..", "shared", "data", "triage-samples.tsv")
@@ -49,11 +59,7 @@ func goldenMessages(t *testing.T) []string {
 			}
 		}
 	}
-	out := slices.Clone(base)
-	for i, s := range base {
-		out = append(out, strings.ToUpper(s), s+" "+base[(i+1)%len(base)])
-	}
-	return out
+	return base
 }
 
 // goldenKey names a message without writing it out: the golden file holds no text.

@@ -135,16 +135,17 @@ func (m *message) modelSignal(text string, mdl *model) (signal, bool) {
 
 // likelyKind guesses what a risk the model saw is about, from the ideas present.
 func (m *message) likelyKind() Kind {
+	has := func(c concept) bool { return m.found.has(m.lx.concepts[c]) }
 	switch {
-	case conceptRes[cSexual].MatchString(m.full):
+	case has(cSexual):
 		return KindSexualAbuse
-	case conceptRes[cThreat].MatchString(m.full):
+	case has(cThreat):
 		return KindViolence
-	case conceptRes[cMedical].MatchString(m.full):
+	case has(cMedical):
 		return KindMedical
-	case conceptRes[cSelfHarm].MatchString(m.full), conceptRes[cSelfHarmStrong].MatchString(m.full):
+	case has(cSelfHarm), has(cSelfHarmStrong):
 		return KindSelfHarm
-	case conceptRes[cHarmOthers].MatchString(m.full):
+	case has(cHarmOthers):
 		return KindHarmOthers
 	}
 	return KindSuicide

@@ -1,0 +1,313 @@
+package triage
+
+import (
+	"cmp"
+	"slices"
+	"unicode/utf8"
+)
+
+// hit is a phrase found in a text: where it starts and ends, its entry, and the next hit of its pattern.
+type hit struct {
+	start, end int32
+	entry      int32
+	next       int32
+}
+
+// phraseScan is what a phraseIndex found in one text. The zero value is ready to scan; its results are valid
+// until it scans another text.
+type phraseScan struct {
+	ix    *phraseIndex
+	text  string
+	hits  []hit
+	first []int32 // by pattern, its first hit or -1; the hits of a pattern are linked in order of start
+	last  []int32
+	found [][2]int
+	opens []int32 // the hits of open alternatives at one start
+}
+
+// scan finds every phrase of the index in text.
+func (ix *phraseIndex) scan(text string, sc *phraseScan) {
+	sc.reset(ix, text)
+	for start := 0; start < len(text); start++ {
+		// Every phrase begins with the pattern's \b: only a word boundary can start one.
+		if wordBoundary(text, start) {
+			ix.walk(text, start, sc)
+		}
+	}
+}
+
+// walk follows the trie from start along text, recording every phrase that ends on the way.
+func (ix *phraseIndex) walk(text string, start int, sc *phraseScan) {
+	sc.record(0, start, start)
+	n := ix.root[text[start]]
+	for i := start + 1; n > 0; i++ {
+		sc.record(n, start, i)
+		if i == len(text) {
+			return
+		}
+		n = ix.child(n, text[i])
+	}
+}
+
+func (sc *phraseScan) reset(ix *phraseIndex, text string) {
+	sc.ix, sc.text, sc.hits = ix, text, sc.hits[:0]
+	if len(sc.first) != ix.patterns {
+		sc.first = make([]int32, ix.patterns)
+		sc.last = make([]int32, ix.patterns)
+	}
+	for i := range sc.first {
+		sc.first[i] = -1
+	}
+}
+
+// record adds the phrases that node n completes, from start to end, to their patterns' hits where their
+// assertions hold.
+func (sc *phraseScan) record(n int32, start, end int) {
+	ix := sc.ix
+	node := &ix.nodes[n]
+	for ei := node.entries; ei < node.entriesEnd; ei++ {
+		e := &ix.entries[ei]
+		if !holds(ix.asserts[e.asserts], sc.text, start) {
+			continue
+		}
+		h := int32(len(sc.hits))
+		sc.hits = append(sc.hits, hit{start: int32(start), end: int32(end), entry: ei, next: -1})
+		if sc.first[e.pat] < 0 {
+			sc.first[e.pat] = h
+		} else {
+			sc.hits[sc.last[e.pat]].next = h
+		}
+		sc.last[e.pat] = h
+	}
+}
+
+// has reports whether pattern id matches the text.
+func (sc *phraseScan) has(id patternID) bool { return len(sc.matches(id, 1)) > 0 }
+
+// matches returns up to n (every one when n < 0) successive, non-overlapping matches of pattern id, leftmost
+// first: what regexp's FindAllStringIndex returns. The slice is reused by the next call.
+func (sc *phraseScan) matches(id patternID, n int) [][2]int {
+	sc.found = sc.found[:0]
+	pos := 0
+	for h := sc.first[id]; h >= 0 && n != 0; {
+		if int(sc.hits[h].start) < pos {
+			h = sc.hits[h].next
+			continue
+		}
+		start := int(sc.hits[h].start)
+		end, ok, next := sc.bestAt(h)
+		if ok {
+			sc.found = append(sc.found, [2]int{start, end})
+			pos = end
+			n--
+		}
+		h = next
+	}
+	return sc.found
+}
+
+// bestAt decides whether the pattern of hit h matches where h starts, and where that match ends: the lowest
+// alternative that matches there wins, and within it the phrase of lowest rank. It also returns the pattern's
+// first hit at a later start.
+func (sc *phraseScan) bestAt(h int32) (end int, ok bool, next int32) {
+	start := sc.hits[h].start
+	bestAlt, bestRank, bestEnd := int32(-1), int32(0), 0
+	sc.opens = sc.opens[:0]
+	for ; h >= 0 && sc.hits[h].start == start; h = sc.hits[h].next {
+		e := &sc.ix.entries[sc.hits[h].entry]
+		switch {
+		case e.open >= 0:
+			sc.opens = append(sc.opens, h)
+		case bestAlt < 0 || e.alt < bestAlt || e.alt == bestAlt && e.rank < bestRank:
+			bestAlt, bestRank, bestEnd = e.alt, e.rank, int(sc.hits[h].end)
+		}
+	}
+	if end, ok := sc.bestOpen(bestAlt); ok {
+		return end, true, h
+	}
+	return bestEnd, bestAlt >= 0, h
+}
+
+// bestOpen matches the open alternatives begun at one start that are preferred to alternative before (all of
+// them when before < 0), in order of preference, and returns where the first that matches ends.
+func (sc *phraseScan) bestOpen(before int32) (int, bool) {
+	ents := sc.ix.entries
+	if len(sc.opens) > 1 {
+		slices.SortFunc(sc.opens, func(a, b int32) int {
+			return cmp.Compare(ents[sc.hits[a].entry].alt, ents[sc.hits[b].entry].alt)
+		})
+	}
+	tried := int32(-1)
+	for _, h := range sc.opens {
+		e := &ents[sc.hits[h].entry]
+		if before >= 0 && e.alt >= before {
+			break
+		}
+		if e.alt == tried {
+			continue // another phrase the same alternative may begin with
+		}
+		tried = e.alt
+		if end, ok := sc.ix.open[e.open].matchAt(sc.text, int(sc.hits[h].start)); ok {
+			return end, true
+		}
+	}
+	return 0, false
+}
+
+// matchAt reports where the alternative's match starting at start ends, if it matches there.
+func (o *openAlt) matchAt(text string, start int) (int, bool) {
+	if o.parts == nil {
+		return o.regexpAt(text, start)
+	}
+	return follow(text, start, o.parts, nil)
+}
+
+// cont is what remains to match after a sequence of parts: the rest of the sequences that enclose it.
+type cont struct {
+	seq  []part
+	next *cont
+}
+
+// follow matches the parts of seq, then rest, at pos, trying the choices of each part in regexp's order of
+// preference, and returns where the first complete match ends.
+func follow(text string, pos int, seq []part, rest *cont) (int, bool) {
+	for len(seq) == 0 {
+		if rest == nil {
+			return pos, true
+		}
+		seq, rest = rest.seq, rest.next
+	}
+	p := &seq[0]
+	seq = seq[1:]
+	switch p.kind {
+	case partPhrases:
+		var buf [16]phraseEnd
+		for _, c := range p.phrases.at(text, pos, buf[:0]) {
+			if end, ok := follow(text, int(c.end), seq, rest); ok {
+				return end, true
+			}
+		}
+	case partGap:
+		return followGap(text, pos, p, seq, rest)
+	case partRun:
+		return followRun(text, pos, p, seq, rest)
+	case partChoice:
+		after := cont{seq, rest}
+		for _, branch := range p.branches {
+			if end, ok := follow(text, pos, branch, &after); ok {
+				return end, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// followGap skips the words of gap p, as many as it may first unless it is lazy, and follows the rest.
+func followGap(text string, pos int, p *part, seq []part, rest *cont) (int, bool) {
+	var ends [maxGap + 1]int
+	ends[0] = pos
+	n := 0
+	for n < p.max {
+		next, ok := skipWord(text, ends[n])
+		if !ok {
+			break
+		}
+		n++
+		ends[n] = next
+	}
+	for j := 0; j <= n-p.min; j++ {
+		words := n - j
+		if p.lazy {
+			words = p.min + j
+		}
+		if end, ok := follow(text, ends[words], seq, rest); ok {
+			return end, true
+		}
+	}
+	return 0, false
+}
+
+// followRun takes the runes of run p's class, as many as it may first unless it is lazy, and follows the rest.
+func followRun(text string, pos int, p *part, seq []part, rest *cont) (int, bool) {
+	end, n := pos, 0
+	for end < len(text) && (p.max < 0 || n < p.max) {
+		r, size := utf8.DecodeRuneInString(text[end:])
+		if !inClass(r, p.class) {
+			break
+		}
+		end += size
+		n++
+	}
+	if n < p.min {
+		return 0, false
+	}
+	if p.lazy {
+		for i, k := pos, 0; ; k++ {
+			if k >= p.min {
+				if e, ok := follow(text, i, seq, rest); ok {
+					return e, true
+				}
+			}
+			if i == end {
+				return 0, false
+			}
+			_, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+		}
+	}
+	for ; n >= p.min; n-- {
+		if e, ok := follow(text, end, seq, rest); ok {
+			return e, true
+		}
+		_, size := utf8.DecodeLastRuneInString(text[pos:end])
+		end -= size
+	}
+	return 0, false
+}
+
+// inClass reports whether r is in a class given as ranges.
+func inClass(r rune, ranges []rune) bool {
+	for i := 0; i < len(ranges); i += 2 {
+		if r >= ranges[i] && r <= ranges[i+1] {
+			return true
+		}
+	}
+	return false
+}
+
+// skipWord steps over one `\S+ ` at pos. \S+ cannot stop short of the next white space, since a space must
+// follow it, so there is one way only: up to that white space, which must be a space.
+func skipWord(text string, pos int) (int, bool) {
+	i := pos
+	for i < len(text) && !isSpace(text[i]) {
+		i++
+	}
+	if i == pos || i == len(text) || text[i] != ' ' {
+		return 0, false
+	}
+	return i + 1, true
+}
+
+// isSpace is regexp's \s: [\t\n\f\r ].
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// regexpAt reports where a regexp alternative's match starting at start ends, if it matches there. regexp has
+// no way to begin a match in the middle of a text, so the expression runs from the rune before start and steps
+// over it: \b and ^ then see the same text as in a search of the whole.
+func (o *openAlt) regexpAt(text string, start int) (int, bool) {
+	if start == 0 {
+		loc := o.atStart.FindStringIndex(text)
+		if loc == nil {
+			return 0, false
+		}
+		return loc[1], true
+	}
+	_, size := utf8.DecodeLastRuneInString(text[:start])
+	loc := o.inside.FindStringIndex(text[start-size:])
+	if loc == nil {
+		return 0, false
+	}
+	return start - size + loc[1], true
+}

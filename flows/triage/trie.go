@@ -1,0 +1,201 @@
+package triage
+
+import (
+	"encoding/binary"
+	"regexp/syntax"
+	"slices"
+	"strings"
+)
+
+// entry is a phrase's place in a trie: whose it is, and how much it is preferred.
+type entry struct {
+	pat  patternID
+	alt  int32 // the pattern's alternative; the lowest that matches wins
+	rank int32 // preference among the phrases of one alternative or part; the lowest wins
+	// open is -1 when the phrase is a whole match; otherwise the phrase begins a match of phraseIndex.open[open].
+	open    int32
+	asserts int32 // the phrase's assertions: an index into trie.asserts
+}
+
+// trie holds phrases byte by byte. Its nodes, edges and entries sit in flat arrays: with some thirty thousand
+// phrases, a node per byte as a struct of slices would cost megabytes more.
+type trie struct {
+	nodes    []trieNode
+	edgeByte []byte  // by edge, sorted within a node
+	edgeNext []int32 // by edge, the node it leads to
+	entries  []entry
+	asserts  [][]assertion
+}
+
+// trieNode is a prefix of phrases: its edges to longer ones, and the entries of the phrases it completes.
+type trieNode struct {
+	edges, edgesEnd     int32
+	entries, entriesEnd int32
+}
+
+// child follows the edge for c from node n, or returns -1.
+func (t *trie) child(n int32, c byte) int32 {
+	lo, end := t.nodes[n].edges, t.nodes[n].edgesEnd
+	hi := end
+	for lo < hi {
+		mid := int32(uint32(lo+hi) >> 1)
+		if t.edgeByte[mid] < c {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < end && t.edgeByte[lo] == c {
+		return t.edgeNext[lo]
+	}
+	return -1
+}
+
+// phraseEnd is a phrase of a part found at a position: its rank and where it ends.
+type phraseEnd struct{ rank, end int32 }
+
+// at lists the phrases of t that match text at pos, their assertions holding, by rank.
+func (t *trie) at(text string, pos int, out []phraseEnd) []phraseEnd {
+	n := int32(0)
+	for i := pos; ; i++ {
+		node := &t.nodes[n]
+		for _, e := range t.entries[node.entries:node.entriesEnd] {
+			if holds(t.asserts[e.asserts], text, pos) {
+				out = append(out, phraseEnd{e.rank, int32(i)})
+				for j := len(out) - 1; j > 0 && out[j].rank < out[j-1].rank; j-- {
+					out[j], out[j-1] = out[j-1], out[j]
+				}
+			}
+		}
+		if i == len(text) {
+			return out
+		}
+		if n = t.child(n, text[i]); n < 0 {
+			return out
+		}
+	}
+}
+
+// isWordByte is regexp's \w for a byte: the bytes of a multi-byte rune are outside it, as the rune is.
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// wordBoundary reports whether \b holds at byte offset i of text.
+func wordBoundary(text string, i int) bool {
+	before := i > 0 && isWordByte(text[i-1])
+	after := i < len(text) && isWordByte(text[i])
+	return before != after
+}
+
+// holds reports whether the assertions of a phrase starting at start hold in text.
+func holds(asserts []assertion, text string, start int) bool {
+	for _, a := range asserts {
+		i := start + int(a.off)
+		var ok bool
+		switch a.op {
+		case syntax.OpWordBoundary:
+			ok = wordBoundary(text, i)
+		case syntax.OpNoWordBoundary:
+			ok = !wordBoundary(text, i)
+		case syntax.OpBeginText:
+			ok = i == 0
+		case syntax.OpEndText:
+			ok = i == len(text)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// trieBuilder collects phrases, then lays them out as a trie.
+type trieBuilder struct {
+	items   []trieItem
+	asserts [][]assertion
+	known   map[string]int32 // assertion lists by their bytes, so that each is kept once
+}
+
+type trieItem struct {
+	text string
+	e    entry
+}
+
+// add adds a phrase. Phrases of one alternative or part are added most preferred first.
+func (b *trieBuilder) add(p phrase, e entry) {
+	e.asserts = b.intern(p.asserts)
+	b.items = append(b.items, trieItem{p.text, e})
+}
+
+// intern returns the index of an assertion list, adding it if new: nearly every phrase has the same one, \b at
+// both ends.
+func (b *trieBuilder) intern(as []assertion) int32 {
+	key := make([]byte, 0, 8*len(as))
+	for _, a := range as {
+		key = binary.LittleEndian.AppendUint32(key, uint32(a.off))
+		key = binary.LittleEndian.AppendUint32(key, uint32(a.op))
+	}
+	if i, ok := b.known[string(key)]; ok {
+		return i
+	}
+	if b.known == nil {
+		b.known = map[string]int32{}
+	}
+	i := int32(len(b.asserts))
+	b.asserts = append(b.asserts, as)
+	b.known[string(key)] = i
+	return i
+}
+
+// build lays the phrases out: sorted, each node's entries and edges come out contiguous.
+func (b *trieBuilder) build() trie {
+	slices.SortStableFunc(b.items, func(x, y trieItem) int { return strings.Compare(x.text, y.text) })
+	t := trie{nodes: make([]trieNode, 1), asserts: b.asserts}
+	t.fill(0, b.items, 0)
+	return t
+}
+
+// fill lays out node n, the prefix of length depth that every item shares.
+func (t *trie) fill(n int32, items []trieItem, depth int) {
+	i := 0
+	t.nodes[n].entries = int32(len(t.entries))
+	for ; i < len(items) && len(items[i].text) == depth; i++ {
+		t.addEntry(n, items[i].e)
+	}
+	t.nodes[n].entriesEnd = int32(len(t.entries))
+	items = items[i:]
+	t.nodes[n].edges = int32(len(t.edgeByte))
+	for j := 0; j < len(items); j = nextByte(items, j, depth) {
+		t.edgeByte = append(t.edgeByte, items[j].text[depth])
+		t.edgeNext = append(t.edgeNext, int32(len(t.nodes)))
+		t.nodes = append(t.nodes, trieNode{})
+	}
+	t.nodes[n].edgesEnd = int32(len(t.edgeByte))
+	e := t.nodes[n].edges
+	for j := 0; j < len(items); e++ {
+		k := nextByte(items, j, depth)
+		t.fill(t.edgeNext[e], items[j:k], depth+1)
+		j = k
+	}
+}
+
+// nextByte returns the first item after j whose byte at depth differs from j's.
+func nextByte(items []trieItem, j, depth int) int {
+	k := j + 1
+	for k < len(items) && items[k].text[depth] == items[j].text[depth] {
+		k++
+	}
+	return k
+}
+
+// addEntry adds e to node n, the node being filled, unless the same alternative already has the same phrase
+// there: that earlier copy is preferred and leads to the same matches.
+func (t *trie) addEntry(n int32, e entry) {
+	for _, old := range t.entries[t.nodes[n].entries:] {
+		if old.pat == e.pat && old.alt == e.alt && old.open == e.open && old.asserts == e.asserts {
+			return
+		}
+	}
+	t.entries = append(t.entries, e)
+}

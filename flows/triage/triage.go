@@ -140,7 +140,7 @@ func classify(text string, mdl *model) Result {
 		}
 	}
 	if len(sigs) == 0 {
-		s, ok := msg.modelSignal(text, mdl)
+		s, ok := msg.modelSignal(mdl)
 		if !ok {
 			return res
 		}

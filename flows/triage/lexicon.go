@@ -14,12 +14,15 @@ type lexicon struct {
 	idioms, abstract, serious, joke, pastMarkers, resolved, recent, recentStrong,
 	fear, sinister, trivial, minor, figurative, otherSubject, selfAtRisk,
 	partnerPronoun, strongRelationship patternID
+
+	scans sync.Pool // of *phraseScan, scratch space for reading messages
 }
 
 var shippedLexicon = sync.OnceValue(newLexicon)
 
 func newLexicon() *lexicon {
 	lx := &lexicon{rules: riskRules(), cues: concernCues()}
+	lx.scans.New = func() any { return new(phraseScan) }
 	add := func(src string) patternID {
 		lx.sources = append(lx.sources, src)
 		return patternID(len(lx.sources) - 1)

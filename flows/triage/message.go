@@ -9,9 +9,11 @@ import (
 type message struct {
 	lx      *lexicon
 	clauses []clause
-	full    string
-	found   phraseScan   // what the lexicon found in full
-	views   []clauseView // per clause, made on first use
+	full    string // the clauses joined by " . "
+	starts  []int  // where each clause starts in full
+	found   span   // what the lexicon found in full
+	views   []clauseView
+	scans   []*phraseScan // scratch space, returned by release
 	joke, serious, past, resolved, recent,
 	fear, sinister, trivial, minor, figurative bool
 }
@@ -20,17 +22,22 @@ type message struct {
 // found in it and in the clause as written.
 type clauseView struct {
 	clause
-	raw   *phraseScan // the clause as written
-	found *phraseScan // the clause with idioms blanked out; raw when it has none
+	raw   span // the clause as written, a span of the whole message
+	found span // the clause with its idioms blanked out; raw when it has none
+	ready bool
 }
 
 func newMessage(cs []clause, lx *lexicon) *message {
 	parts := make([]string, len(cs))
+	starts := make([]int, len(cs))
 	for i, c := range cs {
 		parts[i] = c.text
+		if i > 0 {
+			starts[i] = starts[i-1] + len(cs[i-1].text) + len(" . ")
+		}
 	}
-	m := &message{lx: lx, clauses: cs, full: strings.Join(parts, " . "), views: make([]clauseView, len(cs))}
-	lx.index.scan(m.full, &m.found)
+	m := &message{lx: lx, clauses: cs, full: strings.Join(parts, " . "), starts: starts, views: make([]clauseView, len(cs))}
+	m.found = m.scan(m.full).whole()
 	m.serious = m.found.has(lx.serious)
 	m.joke = m.found.has(lx.joke) && !m.serious
 	m.past = m.found.has(lx.pastMarkers)
@@ -48,20 +55,35 @@ func newMessage(cs []clause, lx *lexicon) *message {
 	return m
 }
 
-// view returns clause i as the rules read it, scanning it on first use.
+// scan finds the lexicon's phrases in text, in scratch space from the lexicon's pool.
+func (m *message) scan(text string) *phraseScan {
+	sc := m.lx.scans.Get().(*phraseScan)
+	m.lx.index.scan(text, sc)
+	m.scans = append(m.scans, sc)
+	return sc
+}
+
+// release returns the message's scratch space to the pool; the message must not be read afterwards.
+func (m *message) release() {
+	for _, sc := range m.scans {
+		sc.text = ""
+		m.lx.scans.Put(sc)
+	}
+	m.scans = nil
+}
+
+// view returns clause i as the rules read it, blanking its idioms on first use.
 func (m *message) view(i int) *clauseView {
 	v := &m.views[i]
-	if v.raw != nil {
+	if v.ready {
 		return v
 	}
-	c := m.clauses[i]
-	v.raw = &phraseScan{}
-	m.lx.index.scan(c.text, v.raw)
-	v.clause, v.found = c, v.raw
+	v.ready, v.clause = true, m.clauses[i]
+	v.raw = m.found.sc.span(m.starts[i], m.starts[i]+len(v.text))
+	v.found = v.raw
 	if idioms := v.raw.matches(m.lx.idioms, -1); len(idioms) > 0 {
-		v.text = blankIdioms(c.text, idioms)
-		v.found = &phraseScan{}
-		m.lx.index.scan(v.text, v.found)
+		v.text = blankIdioms(v.text, idioms)
+		v.found = m.scan(v.text).whole()
 	}
 	return v
 }

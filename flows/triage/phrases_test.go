@@ -29,13 +29,32 @@ func agree(t *testing.T, text string) {
 	lx.index.scan(text, &sc)
 	for id, re := range referenceRegexps() {
 		want := re.FindAllStringIndex(text, -1)
-		got := sc.matches(patternID(id), -1)
+		got := sc.whole().matches(patternID(id), -1)
 		if !sameMatches(got, want) {
 			t.Fatalf("pattern %d (%.80s...) on %q:\nindex  %v\nregexp %v", id, lx.sources[id], text, got, want)
 		}
-		if n := sc.matches(patternID(id), 1); len(n) != min(len(want), 1) {
+		if n := sc.whole().matches(patternID(id), 1); len(n) != min(len(want), 1) {
 			t.Fatalf("pattern %d on %q: first match %v, regexp %v", id, text, n, want)
 		}
+	}
+}
+
+// agreeInSpans checks every pattern's matches in each clause of a message, read as a span of the whole, against
+// regexp on the clause alone.
+func agreeInSpans(t *testing.T, clauses []string) {
+	t.Helper()
+	lx := shippedLexicon()
+	var sc phraseScan
+	lx.index.scan(strings.Join(clauses, " . "), &sc)
+	lo := 0
+	for _, c := range clauses {
+		sp := sc.span(lo, lo+len(c))
+		for id, re := range referenceRegexps() {
+			if got, want := sp.matches(patternID(id), -1), re.FindAllStringIndex(c, -1); !sameMatches(got, want) {
+				t.Fatalf("pattern %d (%.80s...) on clause %q of %q:\nspan   %v\nregexp %v", id, lx.sources[id], c, sc.text, got, want)
+			}
+		}
+		lo += len(c) + len(" . ")
 	}
 }
 
@@ -85,6 +104,13 @@ func TestPhraseIndexAgreesWithRegexp(t *testing.T) {
 				agree(t, text)
 			}
 		}
+		var clauses []string
+		for _, c := range normalize(m) {
+			clauses = append(clauses, c.text)
+		}
+		if len(clauses) > 1 {
+			agreeInSpans(t, clauses)
+		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := patternWords()
@@ -94,6 +120,7 @@ func TestPhraseIndexAgreesWithRegexp(t *testing.T) {
 	}
 	for range n {
 		agree(t, wordSoup(rng, words))
+		agreeInSpans(t, []string{wordSoup(rng, words), wordSoup(rng, words), wordSoup(rng, words)})
 	}
 }
 
@@ -127,11 +154,13 @@ func wordSoup(rng *rand.Rand, words []string) string {
 	return strings.Join(ws, " ")
 }
 
-// FuzzPhraseIndex compares the index with regexp on any string, not only normalised ones.
+// FuzzPhraseIndex compares the index with regexp on any string, not only normalised ones, as a whole and split
+// at "|" into clauses read as spans.
 func FuzzPhraseIndex(f *testing.F) {
 	for _, s := range []string{
 		"he said he would kill me", "my best friend took too many pills", "i am 14yo", "lips are turning blue",
 		"end it all", "the deadline is killing me", "\xff\xfekill myself", "ÉTÉ straße 9 years clean",
+		"i just want to end it|end it all|he will kill me", "my mom said she will|kill me",
 	} {
 		f.Add(s)
 	}
@@ -140,6 +169,7 @@ func FuzzPhraseIndex(f *testing.F) {
 			s = s[:300]
 		}
 		agree(t, s)
+		agreeInSpans(t, strings.Split(s, "|"))
 	})
 }
 
@@ -180,7 +210,7 @@ func TestPhraseIndexPreference(t *testing.T) {
 			ix := newPhraseIndex([]string{tc.pattern})
 			var sc phraseScan
 			ix.scan(tc.text, &sc)
-			got := sc.matches(0, -1)
+			got := sc.whole().matches(0, -1)
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("matches = %v, want %v", got, tc.want)
 			}

@@ -2,6 +2,7 @@ package triage
 
 import (
 	"cmp"
+	"regexp/syntax"
 	"slices"
 	"unicode/utf8"
 )
@@ -68,7 +69,7 @@ func (sc *phraseScan) record(n int32, start, end int) {
 	for ei := node.entries; ei < node.entriesEnd; ei++ {
 		e := &ix.entries[ei]
 		if !holds(ix.asserts[e.asserts], sc.text, start) {
-			continue
+			continue // anchors are checked by the span that reads the hit
 		}
 		h := int32(len(sc.hits))
 		sc.hits = append(sc.hits, hit{start: int32(start), end: int32(end), entry: ei, next: -1})
@@ -81,23 +82,49 @@ func (sc *phraseScan) record(n int32, start, end int) {
 	}
 }
 
-// has reports whether pattern id matches the text.
-func (sc *phraseScan) has(id patternID) bool { return len(sc.matches(id, 1)) > 0 }
+// span is a stretch of a scanned text read as a text of its own, as a clause of a message is. The bytes on
+// either side of it must not be word characters, so that \b reads the same inside it as in the whole; its own
+// ends are where ^ and $ hold.
+type span struct {
+	sc     *phraseScan
+	lo, hi int
+}
 
-// matches returns up to n (every one when n < 0) successive, non-overlapping matches of pattern id, leftmost
-// first: what regexp's FindAllStringIndex returns. The slice is reused by the next call.
-func (sc *phraseScan) matches(id patternID, n int) [][2]int {
+// whole is the scanned text as one span.
+func (sc *phraseScan) whole() span { return span{sc, 0, len(sc.text)} }
+
+// span returns text[lo:hi] as a span. It panics if the span would cut a word.
+func (sc *phraseScan) span(lo, hi int) span {
+	if lo > 0 && isWordByte(sc.text[lo-1]) || hi < len(sc.text) && isWordByte(sc.text[hi]) {
+		panic("triage: a span must not cut a word")
+	}
+	return span{sc, lo, hi}
+}
+
+func (s span) text() string { return s.sc.text[s.lo:s.hi] }
+
+// has reports whether pattern id matches the span.
+func (s span) has(id patternID) bool { return len(s.matches(id, 1)) > 0 }
+
+// matches returns up to n (every one when n < 0) successive, non-overlapping matches of pattern id in the span,
+// leftmost first, as offsets into it: what regexp's FindAllStringIndex returns for the span's text. The slice
+// is reused by the next call.
+func (s span) matches(id patternID, n int) [][2]int {
+	sc := s.sc
 	sc.found = sc.found[:0]
-	pos := 0
+	pos := s.lo
 	for h := sc.first[id]; h >= 0 && n != 0; {
-		if int(sc.hits[h].start) < pos {
+		start := int(sc.hits[h].start)
+		if start >= s.hi {
+			break
+		}
+		if start < pos {
 			h = sc.hits[h].next
 			continue
 		}
-		start := int(sc.hits[h].start)
-		end, ok, next := sc.bestAt(h)
+		end, ok, next := s.bestAt(h)
 		if ok {
-			sc.found = append(sc.found, [2]int{start, end})
+			sc.found = append(sc.found, [2]int{start - s.lo, end - s.lo})
 			pos = end
 			n--
 		}
@@ -109,28 +136,45 @@ func (sc *phraseScan) matches(id patternID, n int) [][2]int {
 // bestAt decides whether the pattern of hit h matches where h starts, and where that match ends: the lowest
 // alternative that matches there wins, and within it the phrase of lowest rank. It also returns the pattern's
 // first hit at a later start.
-func (sc *phraseScan) bestAt(h int32) (end int, ok bool, next int32) {
+func (s span) bestAt(h int32) (end int, ok bool, next int32) {
+	sc := s.sc
 	start := sc.hits[h].start
 	bestAlt, bestRank, bestEnd := int32(-1), int32(0), 0
 	sc.opens = sc.opens[:0]
 	for ; h >= 0 && sc.hits[h].start == start; h = sc.hits[h].next {
-		e := &sc.ix.entries[sc.hits[h].entry]
+		hit := &sc.hits[h]
+		e := &sc.ix.entries[hit.entry]
+		if int(hit.end) > s.hi || !s.anchored(e.anchors, int(start)) {
+			continue // the phrase does not fit in the span
+		}
 		switch {
 		case e.open >= 0:
 			sc.opens = append(sc.opens, h)
 		case bestAlt < 0 || e.alt < bestAlt || e.alt == bestAlt && e.rank < bestRank:
-			bestAlt, bestRank, bestEnd = e.alt, e.rank, int(sc.hits[h].end)
+			bestAlt, bestRank, bestEnd = e.alt, e.rank, int(hit.end)
 		}
 	}
-	if end, ok := sc.bestOpen(bestAlt); ok {
+	if end, ok := s.bestOpen(bestAlt); ok {
 		return end, true, h
 	}
 	return bestEnd, bestAlt >= 0, h
 }
 
+// anchored reports whether the ^ and $ of a phrase starting at start hold in the span.
+func (s span) anchored(anchors int32, start int) bool {
+	for _, a := range s.sc.ix.asserts[anchors] {
+		i := start + int(a.off)
+		if a.op == syntax.OpBeginText && i != s.lo || a.op == syntax.OpEndText && i != s.hi {
+			return false
+		}
+	}
+	return true
+}
+
 // bestOpen matches the open alternatives begun at one start that are preferred to alternative before (all of
 // them when before < 0), in order of preference, and returns where the first that matches ends.
-func (sc *phraseScan) bestOpen(before int32) (int, bool) {
+func (s span) bestOpen(before int32) (int, bool) {
+	sc := s.sc
 	ents := sc.ix.entries
 	if len(sc.opens) > 1 {
 		slices.SortFunc(sc.opens, func(a, b int32) int {
@@ -147,8 +191,8 @@ func (sc *phraseScan) bestOpen(before int32) (int, bool) {
 			continue // another phrase the same alternative may begin with
 		}
 		tried = e.alt
-		if end, ok := sc.ix.open[e.open].matchAt(sc.text, int(sc.hits[h].start)); ok {
-			return end, true
+		if end, ok := sc.ix.open[e.open].matchAt(s.text(), int(sc.hits[h].start)-s.lo); ok {
+			return s.lo + end, true
 		}
 	}
 	return 0, false

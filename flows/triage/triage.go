@@ -130,6 +130,7 @@ func classify(text string, mdl *model) Result {
 		return res
 	}
 	msg := newMessage(clauses, lx)
+	defer msg.release()
 	res.Concerns = msg.concerns()
 	sigs := msg.risks()
 	// The idea detector runs unless a rule already found a crisis: ideas together may mean more than the one

@@ -13,8 +13,10 @@ type entry struct {
 	alt  int32 // the pattern's alternative; the lowest that matches wins
 	rank int32 // preference among the phrases of one alternative or part; the lowest wins
 	// open is -1 when the phrase is a whole match; otherwise the phrase begins a match of phraseIndex.open[open].
-	open    int32
-	asserts int32 // the phrase's assertions: an index into trie.asserts
+	open int32
+	// The phrase's assertions, as indexes into trie.asserts: word boundaries, which read the same in a clause as
+	// in the whole message, and anchors (^, $), which the scan leaves to whoever reads a span.
+	asserts, anchors int32
 }
 
 // trie holds phrases byte by byte. Its nodes, edges and entries sit in flat arrays: with some thirty thousand
@@ -60,7 +62,7 @@ func (t *trie) at(text string, pos int, out []phraseEnd) []phraseEnd {
 	for i := pos; ; i++ {
 		node := &t.nodes[n]
 		for _, e := range t.entries[node.entries:node.entriesEnd] {
-			if holds(t.asserts[e.asserts], text, pos) {
+			if holds(t.asserts[e.asserts], text, pos) && holds(t.asserts[e.anchors], text, pos) {
 				out = append(out, phraseEnd{e.rank, int32(i)})
 				for j := len(out) - 1; j > 0 && out[j].rank < out[j-1].rank; j-- {
 					out[j], out[j-1] = out[j-1], out[j]
@@ -124,7 +126,15 @@ type trieItem struct {
 
 // add adds a phrase. Phrases of one alternative or part are added most preferred first.
 func (b *trieBuilder) add(p phrase, e entry) {
-	e.asserts = b.intern(p.asserts)
+	var bounds, anchors []assertion
+	for _, a := range p.asserts {
+		if a.op == syntax.OpBeginText || a.op == syntax.OpEndText {
+			anchors = append(anchors, a)
+		} else {
+			bounds = append(bounds, a)
+		}
+	}
+	e.asserts, e.anchors = b.intern(bounds), b.intern(anchors)
 	b.items = append(b.items, trieItem{p.text, e})
 }
 
@@ -193,7 +203,8 @@ func nextByte(items []trieItem, j, depth int) int {
 // there: that earlier copy is preferred and leads to the same matches.
 func (t *trie) addEntry(n int32, e entry) {
 	for _, old := range t.entries[t.nodes[n].entries:] {
-		if old.pat == e.pat && old.alt == e.alt && old.open == e.open && old.asserts == e.asserts {
+		if old.pat == e.pat && old.alt == e.alt && old.open == e.open && old.asserts == e.asserts &&
+			old.anchors == e.anchors {
 			return
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The rules, ideas, markers and concern cues are a few hundred regular expressions, nearly all of them long
@@ -27,6 +28,11 @@ import (
 // class, choices), each tried in regexp's order of preference, as a backtracking matcher would. A gap skips whole
 // words, one way only, since \S+ must run up to the space after it. The rare alternative parts cannot describe
 // (a repeated group) is decided by its own regular expression, anchored where it may begin.
+//
+// The phrases an open alternative begins with are often common words ("he", "my", "is"), and most of the time
+// the rest does not follow. So where a later part's phrases must appear in every match, beginning at a word
+// boundary, they go into the trie too, under an id of their own: an alternative whose needed phrases the scan
+// did not find after its start is not tried.
 
 // patternID names a pattern of a phraseIndex by its position in the list the index was built from.
 type patternID int32
@@ -41,9 +47,9 @@ const maxGap = 32
 // built and safe for concurrent use.
 type phraseIndex struct {
 	trie
-	root     [256]int32 // the root's children by byte, 0 for none
-	open     []openAlt
-	patterns int
+	root [256]int32 // the root's children by byte, 0 for none
+	open []openAlt
+	ids  int // the patterns, then the phrase sets open alternatives need (openAlt.need)
 }
 
 // openAlt is how an open alternative is matched where one of its first phrases is found: by its parts, or, for
@@ -52,6 +58,9 @@ type phraseIndex struct {
 type openAlt struct {
 	parts           []part
 	atStart, inside *regexp.Regexp
+	// need, when not -1, names phrases every match contains after where it begins: where none is found, the
+	// alternative is not tried.
+	need patternID
 }
 
 // partKind says what a part of an open alternative matches.
@@ -89,9 +98,9 @@ type phrase struct {
 // newPhraseIndex compiles patterns of the form `\b(?:...)\b`. It panics on a pattern it cannot take: the
 // patterns are part of the program and the tests build the index.
 func newPhraseIndex(patterns []string) *phraseIndex {
-	ix := &phraseIndex{patterns: len(patterns)}
-	var b trieBuilder
-	c := partCompiler{tries: map[string]*trie{}}
+	ix := &phraseIndex{ids: len(patterns)}
+	b := trieBuilder{atBoundaries: true}
+	c := partCompiler{tries: map[string]*trie{}, lists: map[*trie][]phrase{}}
 	for id, src := range patterns {
 		for ai, alt := range splitAlternatives(src) {
 			if err := ix.addAlternative(&b, &c, patternID(id), int32(ai), alt); err != nil {
@@ -118,16 +127,7 @@ func (ix *phraseIndex) addAlternative(b *trieBuilder, c *partCompiler, id patter
 	e := entry{pat: id, alt: alt, open: -1}
 	if !complete {
 		e.open = int32(len(ix.open))
-		parts, ok := c.sequence(elements(re))
-		if !ok {
-			parts = nil
-		}
-		o := openAlt{parts: parts}
-		if parts == nil {
-			o.atStart = regexp.MustCompile(`^` + whole)
-			o.inside = regexp.MustCompile(`^(?s:.)` + whole)
-		}
-		ix.open = append(ix.open, o)
+		ix.open = append(ix.open, ix.openAlternative(b, c, re, whole))
 	}
 	for rank, p := range phrases {
 		if p.text == "" && (complete || !slices.Contains(p.asserts, assertion{0, syntax.OpBeginText})) {
@@ -138,6 +138,28 @@ func (ix *phraseIndex) addAlternative(b *trieBuilder, c *partCompiler, id patter
 		b.add(p, e)
 	}
 	return nil
+}
+
+// openAlternative compiles an open alternative: into parts, with the phrases its matches need if it has some,
+// or into regular expressions if parts cannot describe it.
+func (ix *phraseIndex) openAlternative(b *trieBuilder, c *partCompiler, re *syntax.Regexp, whole string) openAlt {
+	parts, ok := c.sequence(elements(re))
+	if !ok {
+		return openAlt{
+			atStart: regexp.MustCompile(`^` + whole),
+			inside:  regexp.MustCompile(`^(?s:.)` + whole),
+			need:    -1,
+		}
+	}
+	o := openAlt{parts: parts, need: -1}
+	if need, ok := c.needed(parts); ok {
+		o.need = patternID(ix.ids)
+		ix.ids++
+		for _, p := range need {
+			b.add(p, entry{pat: o.need, open: -1})
+		}
+	}
+	return o
 }
 
 // splitAlternatives splits `\b(?:A1|A2|...)\b` into the sources of A1, A2, ...
@@ -194,7 +216,8 @@ func elements(re *syntax.Regexp) []*syntax.Regexp {
 // partCompiler compiles open alternatives into parts, sharing the trie of a run of phrases that several
 // alternatives have.
 type partCompiler struct {
-	tries map[string]*trie
+	tries map[string]*trie   // by the run's expression
+	lists map[*trie][]phrase // the phrases of each trie
 }
 
 // sequence compiles a sequence of elements: runs of fixed phrases become phrase parts, the rest gaps, runs and
@@ -240,12 +263,25 @@ func (c *partCompiler) open(el *syntax.Regexp) (part, bool) {
 	switch el.Op {
 	case syntax.OpAlternate:
 		p := part{kind: partChoice}
-		for _, sub := range el.Sub {
-			branch, ok := c.sequence(elements(sub))
+		for i := 0; i < len(el.Sub); {
+			// Fixed branches in a row are one branch: their phrases, in the same order, in one trie.
+			j := i
+			for j < len(el.Sub) && finite(el.Sub[j]) {
+				j++
+			}
+			var branch []*syntax.Regexp
+			if j-i > 1 && finite(&syntax.Regexp{Op: syntax.OpAlternate, Sub: el.Sub[i:j]}) {
+				branch = []*syntax.Regexp{{Op: syntax.OpAlternate, Sub: el.Sub[i:j]}}
+			} else {
+				j = i + 1
+				branch = elements(el.Sub[i])
+			}
+			seq, ok := c.sequence(branch)
 			if !ok {
 				return part{}, false
 			}
-			p.branches = append(p.branches, branch)
+			p.branches = append(p.branches, seq)
+			i = j
 		}
 		return p, true
 	case syntax.OpQuest:
@@ -310,11 +346,97 @@ func (c *partCompiler) phrases(parts []part, run []*syntax.Regexp) ([]part, bool
 			built := b.build()
 			t = &built
 			c.tries[key] = t
+			c.lists[t] = ps
 		}
 		parts = append(parts, part{kind: partPhrases, phrases: t})
 		run = run[n:]
 	}
 	return parts, true
+}
+
+// needed finds phrases every match of an open alternative contains after its first part, each beginning at a
+// word boundary, where the scan of the text walks: the phrases a later part begins with. Those that begin with a
+// space or other non-word byte are cut to where the first word begins. A part qualifies when what comes before
+// it ends with a non-word byte, as a gap of words does. The later the part, the rarer its phrases tend to be.
+func (c *partCompiler) needed(parts []part) ([]phrase, bool) {
+	for k := len(parts) - 1; k >= 1; k-- {
+		lead, ok := c.leading(parts[k:])
+		if !ok {
+			continue
+		}
+		var out []phrase
+		for _, p := range lead {
+			i := strings.IndexFunc(p.text, func(r rune) bool { return r < utf8.RuneSelf && isWordByte(byte(r)) })
+			switch {
+			case i > 0:
+				out = append(out, p.from(i))
+			case i == 0 && c.endsNonWord(parts[:k]):
+				out = append(out, p)
+			default:
+				ok = false
+			}
+		}
+		if ok {
+			return out, true
+		}
+	}
+	return nil, false
+}
+
+// leading returns phrases every match of seq begins with, if its first part says.
+func (c *partCompiler) leading(seq []part) ([]phrase, bool) {
+	if len(seq) == 0 {
+		return nil, false
+	}
+	switch p := seq[0]; p.kind {
+	case partPhrases:
+		list := c.lists[p.phrases]
+		for _, ph := range list {
+			if ph.text == "" {
+				return nil, false // the part may match nothing, and the match begin with the next
+			}
+		}
+		return list, true
+	case partChoice:
+		var out []phrase
+		for _, branch := range p.branches {
+			lead, ok := c.leading(branch)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, lead...)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// endsNonWord reports whether every match of seq ends with a byte that is not a word byte.
+func (c *partCompiler) endsNonWord(seq []part) bool {
+	for k := len(seq) - 1; k >= 0; k-- {
+		switch p := seq[k]; p.kind {
+		case partGap:
+			if p.min > 0 {
+				return true // a word and its space
+			}
+		case partPhrases:
+			empty := false
+			for _, ph := range c.lists[p.phrases] {
+				if ph.text == "" {
+					empty = true
+				} else if isWordByte(ph.text[len(ph.text)-1]) {
+					return false
+				}
+			}
+			if !empty {
+				return true
+			}
+		default:
+			return false
+		}
+		// This part may match nothing: what ends the match is before it.
+	}
+	return false
 }
 
 func concat(els []*syntax.Regexp) *syntax.Regexp {
@@ -445,7 +567,15 @@ func expandClass(ranges []rune) ([]phrase, bool) {
 // far still begin every match.
 func expandConcat(subs []*syntax.Regexp, limit int) ([]phrase, bool) {
 	acc := []phrase{{}}
-	for _, sub := range subs {
+	for i, sub := range subs {
+		if sub.Op == syntax.OpStar {
+			if iter, ok := expand(sub.Sub[0], limit); ok {
+				// A repeated list: a match that repeats it at least once begins with one of its phrases, one
+				// that repeats it no times begins as the rest does.
+				rest, _ := expandConcat(subs[i+1:], limit)
+				return product(acc, append(slices.Clip(iter), rest...), limit), false
+			}
+		}
 		ps, complete := expand(sub, limit)
 		if len(acc)*len(ps) > limit {
 			return acc, false
@@ -462,6 +592,31 @@ func expandConcat(subs []*syntax.Regexp, limit int) ([]phrase, bool) {
 		}
 	}
 	return acc, true
+}
+
+// product is every phrase of acc followed by every phrase of ps, or acc alone if that would pass limit.
+func product(acc, ps []phrase, limit int) []phrase {
+	if len(acc)*len(ps) > limit {
+		return acc
+	}
+	out := make([]phrase, 0, len(acc)*len(ps))
+	for _, a := range acc {
+		for _, p := range ps {
+			out = append(out, a.then(p))
+		}
+	}
+	return out
+}
+
+// from is p without its first i bytes, and the assertions there.
+func (p phrase) from(i int) phrase {
+	out := phrase{text: p.text[i:]}
+	for _, a := range p.asserts {
+		if int(a.off) >= i {
+			out.asserts = append(out.asserts, assertion{a.off - int32(i), a.op})
+		}
+	}
+	return out
 }
 
 // then is a followed by p.

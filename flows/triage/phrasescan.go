@@ -52,9 +52,9 @@ func (ix *phraseIndex) walk(text string, start int, sc *phraseScan) {
 
 func (sc *phraseScan) reset(ix *phraseIndex, text string) {
 	sc.ix, sc.text, sc.hits = ix, text, sc.hits[:0]
-	if len(sc.first) != ix.patterns {
-		sc.first = make([]int32, ix.patterns)
-		sc.last = make([]int32, ix.patterns)
+	if len(sc.first) != ix.ids {
+		sc.first = make([]int32, ix.ids)
+		sc.last = make([]int32, ix.ids)
 	}
 	for i := range sc.first {
 		sc.first[i] = -1
@@ -160,6 +160,16 @@ func (s span) bestAt(h int32) (end int, ok bool, next int32) {
 	return bestEnd, bestAlt >= 0, h
 }
 
+// occurs reports whether a phrase of id was found in the span at or after from.
+func (s span) occurs(id patternID, from int) bool {
+	for h := s.sc.first[id]; h >= 0; h = s.sc.hits[h].next {
+		if hit := &s.sc.hits[h]; int(hit.start) >= from && int(hit.end) <= s.hi {
+			return true
+		}
+	}
+	return false
+}
+
 // anchored reports whether the ^ and $ of a phrase starting at start hold in the span.
 func (s span) anchored(anchors int32, start int) bool {
 	for _, a := range s.sc.ix.asserts[anchors] {
@@ -191,7 +201,12 @@ func (s span) bestOpen(before int32) (int, bool) {
 			continue // another phrase the same alternative may begin with
 		}
 		tried = e.alt
-		if end, ok := sc.ix.open[e.open].matchAt(s.text(), int(sc.hits[h].start)-s.lo); ok {
+		o := &sc.ix.open[e.open]
+		start := int(sc.hits[h].start)
+		if o.need >= 0 && !s.occurs(o.need, start) {
+			continue
+		}
+		if end, ok := o.matchAt(s.text(), start-s.lo); ok {
 			return s.lo + end, true
 		}
 	}

@@ -114,9 +114,12 @@ func holds(asserts []assertion, text string, start int) bool {
 
 // trieBuilder collects phrases, then lays them out as a trie.
 type trieBuilder struct {
-	items   []trieItem
-	asserts [][]assertion
-	known   map[string]int32 // assertion lists by their bytes, so that each is kept once
+	// atBoundaries says the trie is only walked from word boundaries, so a \b that begins a phrase holds and
+	// need not be checked.
+	atBoundaries bool
+	items        []trieItem
+	asserts      [][]assertion
+	known        map[string]int32 // assertion lists by their bytes, so that each is kept once
 }
 
 type trieItem struct {
@@ -128,6 +131,9 @@ type trieItem struct {
 func (b *trieBuilder) add(p phrase, e entry) {
 	var bounds, anchors []assertion
 	for _, a := range p.asserts {
+		if b.atBoundaries && a == (assertion{0, syntax.OpWordBoundary}) {
+			continue
+		}
 		if a.op == syntax.OpBeginText || a.op == syntax.OpEndText {
 			anchors = append(anchors, a)
 		} else {

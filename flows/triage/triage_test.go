@@ -1,8 +1,11 @@
 package triage
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -131,6 +134,34 @@ func TestHostileInputNeverPanics(t *testing.T) {
 				t.Error("invalid area")
 			}
 		}
+	}
+}
+
+// TestClassifyConcurrently runs Classify from several goroutines at once, as the bot does: each message must get
+// the answer it gets alone, whatever the others do with the shared lexicon and its scratch space.
+func TestClassifyConcurrently(t *testing.T) {
+	msgs := append(slices.Clone(benchMessages), longMessages...)
+	want := make([]Result, len(msgs))
+	for i, m := range msgs {
+		want[i] = Classify(m)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*len(msgs))
+	for g := range 8 {
+		wg.Go(func() {
+			for k := range 5 * len(msgs) {
+				i := (g + k) % len(msgs)
+				if got := Classify(msgs[i]); !reflect.DeepEqual(got, want[i]) {
+					errs <- fmt.Sprintf("Classify(%q) = %+v alongside others, %+v alone", msgs[i], got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
 

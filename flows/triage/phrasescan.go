@@ -39,13 +39,13 @@ func (ix *phraseIndex) scan(text string, sc *phraseScan) {
 // walk follows the trie from start along text, recording every phrase that ends on the way.
 func (ix *phraseIndex) walk(text string, start int, sc *phraseScan) {
 	sc.record(0, start, start)
-	n := ix.root[text[start]]
-	for i := start + 1; n > 0; i++ {
+	n, i := ix.enter(ix.root[text[start]], text, start+1)
+	for n > 0 {
 		sc.record(n, start, i)
 		if i == len(text) {
 			return
 		}
-		n = ix.child(n, text[i])
+		n, i = ix.step(n, text, i)
 	}
 }
 

@@ -19,20 +19,42 @@ type entry struct {
 	asserts, anchors int32
 }
 
-// trie holds phrases byte by byte. Its nodes, edges and entries sit in flat arrays: with some thirty thousand
-// phrases, a node per byte as a struct of slices would cost megabytes more.
+// trie holds phrases as a radix tree: a node where phrases branch or end, an edge per first byte, and the rest
+// of a chain of bytes that lead nowhere else as the node's label. Nodes, edges, labels and entries sit in flat
+// arrays: some forty thousand phrases as a node per byte, each a struct of slices, would cost megabytes more.
 type trie struct {
 	nodes    []trieNode
 	edgeByte []byte  // by edge, sorted within a node
 	edgeNext []int32 // by edge, the node it leads to
+	labels   []byte
 	entries  []entry
 	asserts  [][]assertion
 }
 
-// trieNode is a prefix of phrases: its edges to longer ones, and the entries of the phrases it completes.
+// trieNode is a prefix of phrases: the bytes after its edge's that lead to it, its edges to longer prefixes, and
+// the entries of the phrases it completes.
 type trieNode struct {
+	label, labelEnd     int32 // in trie.labels
 	edges, edgesEnd     int32
 	entries, entriesEnd int32
+}
+
+// enter reads node m's label at text[i:], m having been reached by the byte before i; it returns m and the
+// position after its label, or -1 if m is no node or its label is not there.
+func (t *trie) enter(m int32, text string, i int) (int32, int) {
+	if m <= 0 {
+		return -1, i
+	}
+	label := t.labels[t.nodes[m].label:t.nodes[m].labelEnd]
+	if len(text)-i < len(label) || text[i:i+len(label)] != string(label) {
+		return -1, i
+	}
+	return m, i + len(label)
+}
+
+// step follows from node n the edge for text[i] and its label.
+func (t *trie) step(n int32, text string, i int) (int32, int) {
+	return t.enter(t.child(n, text[i]), text, i+1)
 }
 
 // child follows the edge for c from node n, or returns -1.
@@ -58,8 +80,8 @@ type phraseEnd struct{ rank, end int32 }
 
 // at lists the phrases of t that match text at pos, their assertions holding, by rank.
 func (t *trie) at(text string, pos int, out []phraseEnd) []phraseEnd {
-	n := int32(0)
-	for i := pos; ; i++ {
+	n, i := int32(0), pos
+	for {
 		node := &t.nodes[n]
 		for _, e := range t.entries[node.entries:node.entriesEnd] {
 			if holds(t.asserts[e.asserts], text, pos) && holds(t.asserts[e.anchors], text, pos) {
@@ -72,7 +94,7 @@ func (t *trie) at(text string, pos int, out []phraseEnd) []phraseEnd {
 		if i == len(text) {
 			return out
 		}
-		if n = t.child(n, text[i]); n < 0 {
+		if n, i = t.step(n, text, i); n < 0 {
 			return out
 		}
 	}
@@ -191,7 +213,17 @@ func (t *trie) fill(n int32, items []trieItem, depth int) {
 	e := t.nodes[n].edges
 	for j := 0; j < len(items); e++ {
 		k := nextByte(items, j, depth)
-		t.fill(t.edgeNext[e], items[j:k], depth+1)
+		child, group := t.edgeNext[e], items[j:k]
+		// The label runs while every phrase of the group goes on, with the same byte. Sorted, a phrase that
+		// ends comes first, and the first and last agree on a byte only if all between do.
+		end := depth + 1
+		for len(group[0].text) > end && group[0].text[end] == group[len(group)-1].text[end] {
+			end++
+		}
+		t.nodes[child].label = int32(len(t.labels))
+		t.labels = append(t.labels, group[0].text[depth+1:end]...)
+		t.nodes[child].labelEnd = int32(len(t.labels))
+		t.fill(child, group, end)
 		j = k
 	}
 }

@@ -32,11 +32,13 @@ const (
 	numConcepts
 )
 
-func phrases(words ...string) *gated {
-	return mustGate(`\b(?:` + strings.Join(words, "|") + `)\b`)
+// phrases is the pattern matching any of the alternations words, as whole words.
+func phrases(words ...string) string {
+	return `\b(?:` + strings.Join(words, "|") + `)\b`
 }
 
-var conceptRes = [numConcepts]*gated{
+// conceptPatterns are the phrases that carry each idea.
+var conceptPatterns = [numConcepts]string{
 	cDeath: phrases(`suicide|suicidal|end it|ending it|end it all|end my life|ending my life|finish my life|end everything|take my life|(?:i|me) (?:\S+ ){0,3}(?:die|be dead)|not (?:be|being) (?:here|around|alive) (?:anymore|much longer|past|after|by|next)`,
 		`(?:not|no longer) (?:gonna|going to) be (?:here|around)`, `be gone (?:forever|for good|soon|by)`, `gone (?:forever|for good)`, `(?:logging|log) off forever`,
 		`final day|my last (?:day|night|message|week)|made peace with it|(?:wrote|written|writing|rewriting|rewrote) (?:my|a) (?:will|goodbye|suicide note|note)|goodbye (?:note|letter|letters|message)`,
@@ -62,19 +64,18 @@ var figurative = phrases(`figuratively|not literally|metaphorically|(?:in|on) (?
 
 // conceptSignal judges the ideas in a message that the rules found nothing in.
 func (m *message) conceptSignal() (signal, bool) {
-	if figurative.MatchString(m.full) {
+	if m.found.has(m.lx.figurative) {
 		return signal{}, false
 	}
 	var has [numConcepts]bool
-	for _, c := range m.clauses {
-		text := idioms.ReplaceAllStringFunc(c.text, blank)
-		if abstract.MatchString(text) {
+	for i := range m.clauses {
+		v := m.view(i)
+		if v.found.has(m.lx.abstract) {
 			continue
 		}
-		view := clause{words: c.words, text: text}
-		for k, re := range conceptRes {
-			for _, loc := range re.FindAllStringIndex(text, 4) {
-				if concept(k) == cSelf || !negatedAt(view, loc[0]) {
+		for k, id := range m.lx.concepts {
+			for _, loc := range v.found.matches(id, 4) {
+				if concept(k) == cSelf || !negatedAt(v.clause, loc[0]) {
 					has[k] = true
 					break
 				}
@@ -142,5 +143,5 @@ var otherSubject = phrases(`my (?:little |younger |older |big |best |baby )?(?:f
 var selfAtRisk = phrases(`i (?:want|will|am going|have|took|cut|swallowed|keep|can not|cant|do not|dont|think|feel|wish)|im (?:going|done|not)|myself|my life|to me`)
 
 func (m *message) aboutOther() bool {
-	return otherSubject.MatchString(m.full) && !selfAtRisk.MatchString(m.full)
+	return m.found.has(m.lx.otherSubject) && !m.found.has(m.lx.selfAtRisk)
 }

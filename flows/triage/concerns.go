@@ -3,21 +3,22 @@ package triage
 import (
 	"slices"
 	"strings"
-	"sync"
 )
 
 // cue is a phrase that points at a concern area, with how strongly.
 type cue struct {
 	area   Area
 	weight int
-	re     *gated
+	src    string    // the pattern, `\b(?:...)\b` over normalised words
+	pat    patternID // where the lexicon holds it
 }
 
 func cues(area Area, weight int, words ...string) cue {
-	return cue{area: area, weight: weight, re: mustGate(`\b(?:` + macros.Replace(strings.Join(words, "|")) + `)\b`)}
+	return cue{area: area, weight: weight, src: `\b(?:` + macros.Replace(strings.Join(words, "|")) + `)\b`}
 }
 
-var compiledCues = sync.OnceValue(func() []cue {
+// concernCues are the concern cues, strongest first.
+func concernCues() []cue {
 	list := []cue{
 		// Workplace: position, reward and punishment, the power to fire.
 		cues(AreaWorkplace, 4, `boss|bosses|manager|managers|supervisor|supervisors|employer|ceo|director|team lead|team leader|line manager|shift lead|foreman|head chef|my lead|the owner|store owner|hr|human resources|coworker|coworkers|co worker|co workers|colleague|colleagues|workplace|at work|my job|my office|the office|fired|fire me|firing|sacked|laid off|promotion|promoted|demoted|raise|payroll|paycheck|timesheet|timesheets|overtime|performance review|probation period|internship|intern|my shifts|shifts|clock in|clocked in|clock out|unpaid|wage|wages|salary|new hire|onboarding|contractor|union rep|work schedule|the job|job interview|workmates|staff meeting|my team|our team|the team`),
@@ -46,7 +47,7 @@ var compiledCues = sync.OnceValue(func() []cue {
 	}
 	slices.SortStableFunc(list, func(a, b cue) int { return b.weight - a.weight })
 	return list
-})
+}
 
 // concerns ranks the areas the message is about, most likely first.
 func (m *message) concerns() []Area {
@@ -56,7 +57,6 @@ func (m *message) concerns() []Area {
 		first int
 	}
 	scores := map[Area]*score{}
-	text := m.full
 	// Stronger cues claim their words first, so "my job" is not counted again as "job".
 	var taken [][2]int
 	overlaps := func(a, b int) bool {
@@ -67,9 +67,9 @@ func (m *message) concerns() []Area {
 		}
 		return false
 	}
-	for _, cu := range compiledCues() {
+	for _, cu := range m.lx.cues {
 		n := 0
-		for _, loc := range cu.re.FindAllStringIndex(text, -1) {
+		for _, loc := range m.found.matches(cu.pat, -1) {
 			if overlaps(loc[0], loc[1]) {
 				continue
 			}
@@ -88,13 +88,13 @@ func (m *message) concerns() []Area {
 	}
 	// With no other cue, "he" or "she" in a message about power is most often a partner.
 	if len(scores) == 0 {
-		if loc := partnerPronoun.FindStringIndex(text); loc != nil {
-			scores[AreaRelationship] = &score{area: AreaRelationship, total: 2, first: loc[0]}
+		if locs := m.found.matches(m.lx.partnerPronoun, 1); len(locs) > 0 {
+			scores[AreaRelationship] = &score{area: AreaRelationship, total: 2, first: locs[0][0]}
 		}
 	}
 	// Workplace words outrank romance words in one message: "my boss is dating me" is about power at work first,
 	// as in the case of Sofia and her boss.
-	if w, r := scores[AreaWorkplace], scores[AreaRelationship]; w != nil && r != nil && w.total >= 4 && !strongRelationship.MatchString(text) {
+	if w, r := scores[AreaWorkplace], scores[AreaRelationship]; w != nil && r != nil && w.total >= 4 && !m.found.has(m.lx.strongRelationship) {
 		w.total += r.total
 	}
 	// Discrimination named in a workplace, housing or police setting is about oppression first.
@@ -121,7 +121,7 @@ func (m *message) concerns() []Area {
 }
 
 // partnerPronoun is "he" or "she" acting on the writer.
-var partnerPronoun = mustGate(`\b(?:he|she)\b`)
+const partnerPronoun = `\b(?:he|she)\b`
 
 // strongRelationship marks a message where a partner, not work, is the subject.
-var strongRelationship = mustGate(`\b(?:boyfriend|girlfriend|husband|wife|partner|fiance|spouse|my ex|my bf|my gf)\b`)
+const strongRelationship = `\b(?:boyfriend|girlfriend|husband|wife|partner|fiance|spouse|my ex|my bf|my gf)\b`

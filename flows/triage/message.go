@@ -1,42 +1,104 @@
 package triage
 
 import (
+	"regexp"
 	"strings"
-	"sync"
 )
-
-// compiled holds the rules, built once on first use and never changed afterwards.
-var compiled = sync.OnceValue(riskRules)
 
 // message is one normalised message and what its markers say as a whole.
 type message struct {
+	lx      *lexicon
 	clauses []clause
-	full    string
+	full    string // the clauses joined by " . "
+	starts  []int  // where each clause starts in full
+	found   span   // what the lexicon found in full
+	views   []clauseView
+	scans   []*phraseScan // scratch space, returned by release
 	joke, serious, past, resolved, recent,
 	fear, sinister, trivial, minor, figurative bool
 }
 
-func newMessage(cs []clause) *message {
+// clauseView is a clause as the risk rules and ideas read it, with its idioms blanked out, and what the lexicon
+// found in it and in the clause as written.
+type clauseView struct {
+	clause
+	raw   span // the clause as written, a span of the whole message
+	found span // the clause with its idioms blanked out; raw when it has none
+	ready bool
+}
+
+func newMessage(cs []clause, lx *lexicon) *message {
 	parts := make([]string, len(cs))
+	starts := make([]int, len(cs))
 	for i, c := range cs {
 		parts[i] = c.text
+		if i > 0 {
+			starts[i] = starts[i-1] + len(cs[i-1].text) + len(" . ")
+		}
 	}
-	m := &message{clauses: cs, full: strings.Join(parts, " . ")}
-	m.serious = serious.MatchString(m.full)
-	m.joke = joke.MatchString(m.full) && !m.serious
-	m.past = pastMarkers.MatchString(m.full)
-	m.resolved = resolved.MatchString(m.full)
-	m.recent = recent.MatchString(m.full)
-	if m.resolved && !recentStrong.MatchString(m.full) {
+	m := &message{lx: lx, clauses: cs, full: strings.Join(parts, " . "), starts: starts, views: make([]clauseView, len(cs))}
+	m.found = m.scan(m.full).whole()
+	m.serious = m.found.has(lx.serious)
+	m.joke = m.found.has(lx.joke) && !m.serious
+	m.past = m.found.has(lx.pastMarkers)
+	m.resolved = m.found.has(lx.resolved)
+	m.recent = m.found.has(lx.recent)
+	if m.resolved && !m.found.has(lx.recentStrong) {
 		// "Eight years clean now; some days I still think about the scars" is history, not a present risk.
 		m.recent = false
 	}
-	m.fear = fear.MatchString(m.full)
-	m.sinister = sinister.MatchString(m.full)
-	m.trivial = trivial.MatchString(m.full)
-	m.minor = minor.MatchString(m.full)
-	m.figurative = figurative.MatchString(m.full)
+	m.fear = m.found.has(lx.fear)
+	m.sinister = m.found.has(lx.sinister)
+	m.trivial = m.found.has(lx.trivial)
+	m.minor = m.found.has(lx.minor)
+	m.figurative = m.found.has(lx.figurative)
 	return m
+}
+
+// scan finds the lexicon's phrases in text, in scratch space from the lexicon's pool.
+func (m *message) scan(text string) *phraseScan {
+	sc := m.lx.scans.Get().(*phraseScan)
+	m.lx.index.scan(text, sc)
+	m.scans = append(m.scans, sc)
+	return sc
+}
+
+// release returns the message's scratch space to the pool; the message must not be read afterwards.
+func (m *message) release() {
+	for _, sc := range m.scans {
+		sc.text = ""
+		m.lx.scans.Put(sc)
+	}
+	m.scans = nil
+}
+
+// view returns clause i as the rules read it, blanking its idioms on first use.
+func (m *message) view(i int) *clauseView {
+	v := &m.views[i]
+	if v.ready {
+		return v
+	}
+	v.ready, v.clause = true, m.clauses[i]
+	v.raw = m.found.sc.span(m.starts[i], m.starts[i]+len(v.text))
+	v.found = v.raw
+	if idioms := v.raw.matches(m.lx.idioms, -1); len(idioms) > 0 {
+		v.text = blankIdioms(v.text, idioms)
+		v.found = m.scan(v.text).whole()
+	}
+	return v
+}
+
+// blankIdioms replaces each idiom found in text with a filler word of no meaning, keeping the clause's shape.
+func blankIdioms(text string, idioms [][2]int) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range idioms {
+		b.WriteString(text[last:loc[0]])
+		b.WriteString("xidiom")
+		last = loc[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // negators turn what follows them around, within a few words and the same clause.
@@ -85,19 +147,16 @@ type signal struct {
 // risks judges every risk rule that matches any clause.
 func (m *message) risks() []signal {
 	var out []signal
-	rules := compiled()
-	for _, c := range m.clauses {
-		text := idioms.ReplaceAllStringFunc(c.text, blank)
-		if strings.TrimSpace(text) == "" {
+	for i := range m.clauses {
+		v := m.view(i)
+		if strings.TrimSpace(v.text) == "" {
 			continue
 		}
-		view := clause{words: c.words, text: text}
-		isAbstract := abstract.MatchString(c.text)
-		for i := range rules {
-			rl := &rules[i]
-			locs := rl.re.FindAllStringIndex(text, -1)
-			for _, loc := range locs {
-				if s, ok := m.judge(rl, view, loc[0], isAbstract); ok {
+		isAbstract := v.raw.has(m.lx.abstract)
+		for j := range m.lx.rules {
+			rl := &m.lx.rules[j]
+			for _, loc := range v.found.matches(rl.pat, -1) {
+				if s, ok := m.judge(rl, v.clause, loc[0], isAbstract); ok {
 					out = append(out, s)
 					break
 				}
@@ -106,9 +165,6 @@ func (m *message) risks() []signal {
 	}
 	return out
 }
-
-// blank replaces an idiom with filler of no meaning, keeping the clause's shape.
-func blank(s string) string { return "xidiom" }
 
 // judge decides what one match means in its context, or drops it.
 func (m *message) judge(rl *rule, c clause, start int, isAbstract bool) (signal, bool) {
@@ -162,7 +218,7 @@ func (m *message) judge(rl *rule, c clause, start int, isAbstract bool) (signal,
 }
 
 // killWords are the threats people also say in jest.
-var killWords = mustGate(`^(?:\S+ ){0,8}?(?:kill|murder|end|strangle)\b`)
+var killWords = regexp.MustCompile(`^(?:\S+ ){0,8}?(?:kill|murder|end|strangle)\b`)
 
 func containsKind(ks []Kind, k Kind) bool {
 	for _, x := range ks {

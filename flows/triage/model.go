@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"embed"
 	"io/fs"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -55,7 +57,8 @@ func loadCorpus(skip string) []labelledMessage {
 // model is a naive Bayes classifier of risky against safe messages, immutable once trained.
 type model struct {
 	logPrior float64
-	weight   map[string]float64 // log P(feature | risky) - log P(feature | safe)
+	feature  map[string]int32 // a feature's index in weight
+	weight   []float64        // log P(feature | risky) - log P(feature | safe)
 }
 
 // modelThreshold is the log-odds above which the model's view counts. Chosen on sets the model had not seen so
@@ -80,14 +83,15 @@ func trainModel(skip string) *model {
 			vocab[f] = true
 		}
 	}
-	m := &model{weight: make(map[string]float64, len(vocab))}
+	m := &model{feature: make(map[string]int32, len(vocab))}
 	if docs[0] == 0 || docs[1] == 0 {
 		return m
 	}
 	m.logPrior = math.Log(docs[1] / docs[0])
 	v := float64(len(vocab))
-	for f := range vocab {
-		m.weight[f] = math.Log((counts[1][f]+1)/(total[1]+v)) - math.Log((counts[0][f]+1)/(total[0]+v))
+	for _, f := range slices.Sorted(maps.Keys(vocab)) {
+		m.feature[f] = int32(len(m.weight))
+		m.weight = append(m.weight, math.Log((counts[1][f]+1)/(total[1]+v))-math.Log((counts[0][f]+1)/(total[0]+v)))
 	}
 	return m
 }
@@ -110,11 +114,33 @@ func features(text string) map[string]bool {
 	return out
 }
 
-// score is the log-odds that a message is risky.
-func (m *model) score(text string) float64 {
+// score is the log-odds that a message, given as its normalised clauses, is risky: the weights of its features
+// as features names them, each once. Features the model never saw weigh nothing.
+func (m *model) score(clauses []clause) float64 {
+	var idBuf [64]int32
+	var keyBuf [64]byte
+	ids, key := idBuf[:0], keyBuf[:0]
+	for _, c := range clauses {
+		ws := c.words
+		for i, w := range ws {
+			if w == "," {
+				continue
+			}
+			if id, ok := m.feature[w]; ok {
+				ids = append(ids, id)
+			}
+			if i+1 < len(ws) && ws[i+1] != "," {
+				key = append(append(append(key[:0], w...), '_'), ws[i+1]...)
+				if id, ok := m.feature[string(key)]; ok {
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	slices.Sort(ids)
 	s := m.logPrior
-	for f := range features(text) {
-		s += m.weight[f]
+	for _, id := range slices.Compact(ids) {
+		s += m.weight[id]
 	}
 	return s
 }
@@ -123,11 +149,11 @@ var shippedModel = sync.OnceValue(func() *model { return trainModel("") })
 
 // modelSignal asks the model about a message the rules found nothing in. Figures of speech, jokes and the
 // resolved past keep their veto.
-func (m *message) modelSignal(text string, mdl *model) (signal, bool) {
+func (m *message) modelSignal(mdl *model) (signal, bool) {
 	if m.figurative || m.joke || (m.past || m.resolved) && !m.recent {
 		return signal{}, false
 	}
-	if mdl.score(text) <= modelThreshold {
+	if mdl.score(m.clauses) <= modelThreshold {
 		return signal{}, false
 	}
 	return signal{risk: RiskCheck, kinds: []Kind{m.likelyKind()}, third: m.aboutOther()}, true
@@ -135,16 +161,17 @@ func (m *message) modelSignal(text string, mdl *model) (signal, bool) {
 
 // likelyKind guesses what a risk the model saw is about, from the ideas present.
 func (m *message) likelyKind() Kind {
+	has := func(c concept) bool { return m.found.has(m.lx.concepts[c]) }
 	switch {
-	case conceptRes[cSexual].MatchString(m.full):
+	case has(cSexual):
 		return KindSexualAbuse
-	case conceptRes[cThreat].MatchString(m.full):
+	case has(cThreat):
 		return KindViolence
-	case conceptRes[cMedical].MatchString(m.full):
+	case has(cMedical):
 		return KindMedical
-	case conceptRes[cSelfHarm].MatchString(m.full), conceptRes[cSelfHarmStrong].MatchString(m.full):
+	case has(cSelfHarm), has(cSelfHarmStrong):
 		return KindSelfHarm
-	case conceptRes[cHarmOthers].MatchString(m.full):
+	case has(cHarmOthers):
 		return KindHarmOthers
 	}
 	return KindSuicide

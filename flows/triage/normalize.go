@@ -42,14 +42,15 @@ func foldRune(r rune) rune {
 }
 
 // contractions written with an apostrophe, expanded before apostrophes are dropped.
-var apostropheForms = []struct{ suffix, repl string }{
-	{"n't", " not"}, {"'m", " am"}, {"'re", " are"}, {"'ve", " have"}, {"'ll", " will"}, {"'d", " would"},
+var apostropheForms = []struct{ suffix, word string }{
+	{"n't", "not"}, {"'m", "am"}, {"'re", "are"}, {"'ve", "have"}, {"'ll", "will"}, {"'d", "would"},
 }
 
-var special = map[string]string{
-	"can't": "can not", "won't": "will not", "ain't": "is not", "he's": "he is", "she's": "she is",
-	"it's": "it is", "that's": "that is", "what's": "what is", "there's": "there is", "let's": "let us",
-	"who's": "who is", "od'd": "overdosed", "od'ed": "overdosed",
+var special = map[string][]string{
+	"can't": {"can", "not"}, "won't": {"will", "not"}, "ain't": {"is", "not"}, "he's": {"he", "is"},
+	"she's": {"she", "is"}, "it's": {"it", "is"}, "that's": {"that", "is"}, "what's": {"what", "is"},
+	"there's": {"there", "is"}, "let's": {"let", "us"}, "who's": {"who", "is"}, "od'd": {"overdosed"},
+	"od'ed": {"overdosed"},
 }
 
 // normalize lowers, folds and splits text into clauses of canonical words.
@@ -57,40 +58,22 @@ func normalize(text string) []clause {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
-	var b strings.Builder
-	b.Grow(len(text) + 16)
-	for _, r := range text {
-		if w, ok := emojiWords[r]; ok {
-			b.WriteString(" " + w + " ")
-			continue
-		}
-		r = unicode.ToLower(foldRune(r))
-		switch {
-		case r == '\'' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@' || r == '$':
-			b.WriteRune(r)
-		case r == '.' || r == '!' || r == '?' || r == ';' || r == '\n' || r == ':':
-			b.WriteString(" . ")
-		case r == ',' || r == '(' || r == ')':
-			b.WriteString(" , ")
-		default:
-			b.WriteByte(' ')
-		}
-	}
 	var clauses []clause
-	var cur []string
+	var cur, words []string
 	flush := func() {
 		if len(cur) > 0 {
 			clauses = append(clauses, clause{words: cur, text: strings.Join(cur, " ")})
 			cur = nil
 		}
 	}
-	for _, raw := range strings.Fields(b.String()) {
+	for _, raw := range rawWords(text) {
 		if raw == "." {
 			flush()
 			continue
 		}
-		for _, w := range canonical(raw) {
-			if clauseBreaks[w] && len(cur) > 0 {
+		words = appendCanonical(words[:0], raw)
+		for _, w := range words {
+			if isClauseBreak(w) && len(cur) > 0 {
 				flush()
 			}
 			cur = append(cur, w)
@@ -100,29 +83,74 @@ func normalize(text string) []clause {
 	return clauses
 }
 
-// clauseBreaks start a new clause: negation and past markers do not reach across them.
-var clauseBreaks = map[string]bool{"but": true, "though": true, "although": true, "however": true, "except": true}
+// rawWords lowers and folds text and splits it into words, "." between sentences and "," between phrases.
+func rawWords(text string) []string {
+	b := make([]byte, 0, len(text)+16)
+	for _, r := range text {
+		if r < utf8.RuneSelf {
+			b = appendASCII(b, byte(r))
+			continue
+		}
+		if w, ok := emojiWords[r]; ok {
+			b = append(append(append(b, ' '), w...), ' ')
+			continue
+		}
+		r = unicode.ToLower(foldRune(r))
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b = utf8.AppendRune(b, r)
+		case r < utf8.RuneSelf:
+			b = appendASCII(b, byte(r))
+		default:
+			b = append(b, ' ')
+		}
+	}
+	return strings.Fields(string(b))
+}
 
-// canonical turns one raw word into canonical words.
-func canonical(raw string) []string {
+// appendASCII appends what an ASCII character becomes: itself lowered if it can be part of a word, a
+// sentence or phrase break, or a space.
+func appendASCII(b []byte, c byte) []byte {
+	switch {
+	case c >= 'A' && c <= 'Z':
+		return append(b, c+'a'-'A')
+	case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '\'' || c == '-' || c == '@' || c == '$':
+		return append(b, c)
+	case c == '`':
+		return append(b, '\'')
+	case c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' || c == ':':
+		return append(b, " . "...)
+	case c == ',' || c == '(' || c == ')':
+		return append(b, " , "...)
+	}
+	return append(b, ' ')
+}
+
+// isClauseBreak reports whether w starts a new clause: negation and past markers do not reach across it.
+func isClauseBreak(w string) bool {
+	switch w {
+	case "but", "though", "although", "however", "except":
+		return true
+	}
+	return false
+}
+
+// appendCanonical appends the canonical words one raw word stands for.
+func appendCanonical(dst []string, raw string) []string {
 	if raw == "," {
-		return []string{","}
+		return append(dst, ",")
 	}
-	raw = strings.Trim(raw, "'-")
+	raw = trimQuotesAndDashes(raw)
 	if raw == "" {
-		return nil
-	}
-	if s, ok := special[raw]; ok {
-		return strings.Fields(s)
+		return dst
 	}
 	if strings.Contains(raw, "'") {
+		if s, ok := special[raw]; ok { // every special form has an apostrophe
+			return append(dst, s...)
+		}
 		for _, f := range apostropheForms {
 			if strings.HasSuffix(raw, f.suffix) && len(raw) > len(f.suffix) {
-				base := strings.TrimSuffix(raw, f.suffix)
-				if f.suffix == "n't" {
-					return append(canonical(base), "not")
-				}
-				return append(canonical(base), strings.TrimSpace(f.repl))
+				return append(appendCanonical(dst, strings.TrimSuffix(raw, f.suffix)), f.word)
 			}
 		}
 		raw = strings.TrimSuffix(raw, "'s")
@@ -132,11 +160,10 @@ func canonical(raw string) []string {
 		if joined := strings.ReplaceAll(raw, "-", ""); slang[joined] != nil || spelling[joined] != "" || keepHyphenJoined[joined] {
 			raw = joined
 		} else {
-			var out []string
-			for _, part := range strings.Split(raw, "-") {
-				out = append(out, canonical(part)...)
+			for part := range strings.SplitSeq(raw, "-") {
+				dst = appendCanonical(dst, part)
 			}
-			return out
+			return dst
 		}
 	}
 	w := squeeze(raw)
@@ -144,12 +171,23 @@ func canonical(raw string) []string {
 		w = unleet(w)
 	}
 	if s, ok := slang[w]; ok {
-		return s
+		return append(dst, s...)
 	}
 	if s, ok := spelling[w]; ok {
-		return []string{s}
+		return append(dst, s)
 	}
-	return []string{w}
+	return append(dst, w)
+}
+
+// trimQuotesAndDashes is strings.Trim(w, "'-") without building the cut set for every word.
+func trimQuotesAndDashes(w string) string {
+	for len(w) > 0 && (w[0] == '\'' || w[0] == '-') {
+		w = w[1:]
+	}
+	for len(w) > 0 && (w[len(w)-1] == '\'' || w[len(w)-1] == '-') {
+		w = w[:len(w)-1]
+	}
+	return w
 }
 
 // keepHyphenJoined are hyphenated words that read best as one.
@@ -157,6 +195,9 @@ var keepHyphenJoined = map[string]bool{"coworker": true, "stepdad": true, "stepm
 
 // squeeze shortens runs of three or more of the same letter to one ("diiiie", "pleeease").
 func squeeze(w string) string {
+	if !mayStretch(w) {
+		return w
+	}
 	rs := []rune(w)
 	if len(rs) < 3 {
 		return w
@@ -177,6 +218,17 @@ func squeeze(w string) string {
 	return string(out)
 }
 
+// mayStretch reports whether w may hold a run of three of one letter: most words are ASCII without one, and
+// need no copy.
+func mayStretch(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf || i >= 2 && w[i] == w[i-1] && w[i] == w[i-2] {
+			return true
+		}
+	}
+	return false
+}
+
 func hasLetter(w string) bool {
 	for _, r := range w {
 		if unicode.IsLetter(r) {
@@ -190,7 +242,13 @@ func hasLeet(w string) bool {
 	if isOrdinalOrAge(w) {
 		return false
 	}
-	return strings.ContainsAny(w, "013457@$")
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case '0', '1', '3', '4', '5', '7', '@', '$':
+			return true
+		}
+	}
+	return false
 }
 
 // isOrdinalOrAge keeps "8th", "2nd", "14yo", "16yrs" as they are.

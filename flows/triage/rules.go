@@ -19,7 +19,8 @@ const (
 
 // rule is one risk pattern and what it means.
 type rule struct {
-	re    *gated
+	src   string    // the pattern, `\b(?:...)\b` over normalised words
+	pat   patternID // where the lexicon holds it
 	kinds []Kind
 	risk  Risk
 	flags flag
@@ -42,7 +43,7 @@ var macros = strings.NewReplacer(
 )
 
 func r(pat string, risk Risk, flags flag, kinds ...Kind) rule {
-	return rule{re: mustGate(`\b(?:` + macros.Replace(pat) + `)\b`), kinds: kinds, risk: risk, flags: flags}
+	return rule{src: `\b(?:` + macros.Replace(pat) + `)\b`, kinds: kinds, risk: risk, flags: flags}
 }
 
 // riskRules are checked against every clause. Order does not matter: every rule that matches is judged.
@@ -168,7 +169,7 @@ func riskRules() []rule {
 }
 
 // idioms are figures of speech with frightening words; they are blanked out before the risk rules run.
-var idioms = mustGate(`\b(?:` + strings.Join([]string{
+var idioms = `\b(?:` + strings.Join([]string{
 	`(?:is|are|was|were|it is|its|this|that|these|those|they|the \S+|my \S+|work|school|traffic|homework|deadline|deadlines|commute|exams?|finals|heat|weather|suspense|job|boss|meeting|meetings|kids|baby|back|feet|head|shoes|knees|hangover) (?:is |are |was |s |were |honestly |literally |really |actually |just |gonna |going to )?(?:killing|kill|murdering|killin) me`,
 	`killing (?:it|them|time|the game|the vibe)`, `(?:would|d|i would|id|could|to) (?:literally |honestly |actually |totally |so )?(?:kill|murder|die) for (?:a|an|some|that|this|the|one|my|more|another|his|her|good|\S+)`,
 	`dying (?:to|for) (?:see|know|try|meet|hear|get|go|watch|eat|read|tell|ask|a|an|some|the|this|that|have|find|visit|play|talk|start)`,
@@ -186,29 +187,29 @@ var idioms = mustGate(`\b(?:` + strings.Join([]string{
 	`(?:beat|beats|beating|beaten) (?:me|us|him|her) (?:at|in) `, `(?:beat|beats|beating) (?:the|my) (?:record|game|level|boss|traffic|odds)`,
 	`(?:kill|killed|killing) (?:a|the|some) (?:spider|bug|bugs|mosquito|fly|game|boss|zombie|zombies|enemy|enemies|time|character|plant|plants|vibe|mood|lights|engine|process)`,
 	`(?:bomb|bombed) (?:the|my|that) (?:test|exam|interview|presentation)`, `(?:suicide|kamikaze) (?:squad|mission|doors|run)`,
-}, "|") + `)\b`)
+}, "|") + `)\b`
 
 // serious markers mean the words are meant literally.
-var serious = mustGate(`\b(?:i mean it|not (?:even )?(?:joking|kidding|a joke|a meme|exaggerating)|(?:i am|im) (?:serious|being serious|dead serious)|seriously|for real|for real this time|no joke|asking seriously|this time|honestly)\b`)
+const serious = `\b(?:i mean it|not (?:even )?(?:joking|kidding|a joke|a meme|exaggerating)|(?:i am|im) (?:serious|being serious|dead serious)|seriously|for real|for real this time|no joke|asking seriously|this time|honestly)\b`
 
 // joke markers make a frightening phrase light.
-var joke = mustGate(`\b(?:lol|haha|hahaha|hehe|jk|just kidding|kidding|joking|lmao|rofl|xd|jokes)\b`)
+const joke = `\b(?:lol|haha|hahaha|hehe|jk|just kidding|kidding|joking|lmao|rofl|xd|jokes)\b`
 
 // pastMarkers put an event in the distant past; resolved says it is behind the writer.
-var pastMarkers = mustGate(`\b(?:used to|years ago|year ago|decade ago|(?:when|while) i was (?:younger|little|small|a kid|a child|a teen|a teenager|in (?:high|middle) school|in college|at uni|at university|\d+|a student|in my twenties)|as a (?:kid|child|teen|teenager)|in the past|back then|back in (?:high school|school|college|the day|\d+)|long time ago|long ago|growing up|in my teens|at \d+ i|in (?:my )?childhood|when we were (?:kids|young))\b`)
-var resolved = mustGate(`\b(?:(?:clean|sober|free) (?:for|since)|\d+ (?:years|months|yrs) (?:clean|sober|free)|clean now|doing (?:much |a lot |so much |way |really |very |so )?(?:better|well|good|ok|okay|fine|great)(?: now)?|pulled through|thriving|(?:have|has) been (?:ok|okay|fine|good|well|better|stable)|recovered|in recovery|recovering|no longer|not anymore|got help|getting help|(?:am|m|is|s|are) (?:safe|ok|okay|fine|good|in a better place) now|(?:have|has) not (?:cut|harmed|hurt|self harmed|felt|thought|had)|those days are behind me|(?:is|are|it is|its) (?:all )?behind me now|survived|in therapy for it|made it through|doing okay now|healed|left him|left her|moved out|protective order|restraining order|got out of (?:there|that|it))\b`)
-var recent = mustGate(`\b(?:(?:is|are|it is|its|they are) back|coming back|again|lately|recently|tonight|today|right now|this (?:week|morning|evening|afternoon|month)|relapsed|last night|yesterday|anymore|currently|these days|every (?:day|night)|starting to|tomorrow|this weekend|soon|now i|still (?:want|think|cut|do it|hurt))\b`)
+const pastMarkers = `\b(?:used to|years ago|year ago|decade ago|(?:when|while) i was (?:younger|little|small|a kid|a child|a teen|a teenager|in (?:high|middle) school|in college|at uni|at university|\d+|a student|in my twenties)|as a (?:kid|child|teen|teenager)|in the past|back then|back in (?:high school|school|college|the day|\d+)|long time ago|long ago|growing up|in my teens|at \d+ i|in (?:my )?childhood|when we were (?:kids|young))\b`
+const resolved = `\b(?:(?:clean|sober|free) (?:for|since)|\d+ (?:years|months|yrs) (?:clean|sober|free)|clean now|doing (?:much |a lot |so much |way |really |very |so )?(?:better|well|good|ok|okay|fine|great)(?: now)?|pulled through|thriving|(?:have|has) been (?:ok|okay|fine|good|well|better|stable)|recovered|in recovery|recovering|no longer|not anymore|got help|getting help|(?:am|m|is|s|are) (?:safe|ok|okay|fine|good|in a better place) now|(?:have|has) not (?:cut|harmed|hurt|self harmed|felt|thought|had)|those days are behind me|(?:is|are|it is|its) (?:all )?behind me now|survived|in therapy for it|made it through|doing okay now|healed|left him|left her|moved out|protective order|restraining order|got out of (?:there|that|it))\b`
+const recent = `\b(?:(?:is|are|it is|its|they are) back|coming back|again|lately|recently|tonight|today|right now|this (?:week|morning|evening|afternoon|month)|relapsed|last night|yesterday|anymore|currently|these days|every (?:day|night)|starting to|tomorrow|this weekend|soon|now i|still (?:want|think|cut|do it|hurt))\b`
 
 // recentStrong markers put a risk in the present even when the writer says it is behind them.
-var recentStrong = mustGate(`\b(?:again|relapsed|tonight|today|right now|lately|recently|last night|this week|yesterday|started)\b`)
+const recentStrong = `\b(?:again|relapsed|tonight|today|right now|lately|recently|last night|this week|yesterday|started)\b`
 
 // abstract markers mean the message talks about a topic, not a disclosure.
-var abstract = mustGate(`\b(?:(?:overdose|suicide|trauma|self harm|cardiac) (?:patient|patients|call|calls|case|cases|victim|victims|ward|team)|paramedic|pharmacist|nurse|chaplain|pathologist|coroner|asked (?:me )?if|asks (?:me )?if|asking (?:me )?if|a patient|my patient|patients|prevention|awareness|training|hotline|helpline|statistics|stats|rates|rate|research|essay|article|paper|book|novel|movie|film|show|series|documentary|podcast|song|lyrics|lecture|class|course|seminar|workshop|presentation|assembly|episode|character|game|news|volunteer|volunteering|volunteered|campaign|charity|fundraiser|walk|module|project on|report on|study|studying|topic|trigger warning|tw|cw|poem|story|fiction|role play|roleplay|died by suicide|committed suicide|killed (?:himself|herself|themselves) (?:\S+ ){0,3}(?:ago|years|in \d+|last year|when))\b`)
+const abstract = `\b(?:(?:overdose|suicide|trauma|self harm|cardiac) (?:patient|patients|call|calls|case|cases|victim|victims|ward|team)|paramedic|pharmacist|nurse|chaplain|pathologist|coroner|asked (?:me )?if|asks (?:me )?if|asking (?:me )?if|a patient|my patient|patients|prevention|awareness|training|hotline|helpline|statistics|stats|rates|rate|research|essay|article|paper|book|novel|movie|film|show|series|documentary|podcast|song|lyrics|lecture|class|course|seminar|workshop|presentation|assembly|episode|character|game|news|volunteer|volunteering|volunteered|campaign|charity|fundraiser|walk|module|project on|report on|study|studying|topic|trigger warning|tw|cw|poem|story|fiction|role play|roleplay|died by suicide|committed suicide|killed (?:himself|herself|themselves) (?:\S+ ){0,3}(?:ago|years|in \d+|last year|when))\b`
 
 // fear, sinister and trivial conditions judge threats from others.
-var fear = mustGate(`\b(?:scared|afraid|terrified|frightened|fear|fearing|panicking|hiding|hid|ran away|run away|shaking|not safe|unsafe|help me|please help|threatened|threatens|threatening|threat|said he would|said she would|gun|knife|weapon|tonight|police|cops|911|999|112|hurt me|again)\b`)
-var sinister = mustGate(`\b(?:if (?:i|we) (?:ever )?(?:leave|left|go|try to leave|break up|tell|told|report|call|talk to|speak to|go to the police|see|seeing|testify|come out|leave him|leave her)|finds? out (?:i am|im|i m|that i am|about (?:us|me|my girlfriend|my boyfriend))|(?:for|because) (?:being gay|being trans|being queer|coming out))\b`)
-var trivial = mustGate(`\b(?:if (?:i|im|i am|we) (?:am |m )?(?:late|forget|forgot|miss|missed|break|broke|lose|lost|fail|failed|spill|spilled|eat|ate|dont|do not|wear|crash|scratch|dent|stay out|skip|buy|spend|bring|get home late|come home late)|(?:my|the|these|those|her|his) (?:grades|report card|test|exam|results|dishes|car|phone bill|credit card|haircut|tattoo|curfew|vase|bill)|when (?:she|he|they) (?:sees?|finds? out about|hears? about) (?:my|the|this|that|what i)|(?:spoiler|spoilers|spoil|spoiled|spoiling|surprise party|the ending|the finale|finale)|(?:for|about) (?:being late|the mess|the dishes|forgetting)|if (?:she|he|they) (?:\S+ )?(?:borrows|takes|eats|touches|uses|reads|wears|steals|drinks|finishes|breaks) my|one more time without asking)\b`)
+const fear = `\b(?:scared|afraid|terrified|frightened|fear|fearing|panicking|hiding|hid|ran away|run away|shaking|not safe|unsafe|help me|please help|threatened|threatens|threatening|threat|said he would|said she would|gun|knife|weapon|tonight|police|cops|911|999|112|hurt me|again)\b`
+const sinister = `\b(?:if (?:i|we) (?:ever )?(?:leave|left|go|try to leave|break up|tell|told|report|call|talk to|speak to|go to the police|see|seeing|testify|come out|leave him|leave her)|finds? out (?:i am|im|i m|that i am|about (?:us|me|my girlfriend|my boyfriend))|(?:for|because) (?:being gay|being trans|being queer|coming out))\b`
+const trivial = `\b(?:if (?:i|im|i am|we) (?:am |m )?(?:late|forget|forgot|miss|missed|break|broke|lose|lost|fail|failed|spill|spilled|eat|ate|dont|do not|wear|crash|scratch|dent|stay out|skip|buy|spend|bring|get home late|come home late)|(?:my|the|these|those|her|his) (?:grades|report card|test|exam|results|dishes|car|phone bill|credit card|haircut|tattoo|curfew|vase|bill)|when (?:she|he|they) (?:sees?|finds? out about|hears? about) (?:my|the|this|that|what i)|(?:spoiler|spoilers|spoil|spoiled|spoiling|surprise party|the ending|the finale|finale)|(?:for|about) (?:being late|the mess|the dishes|forgetting)|if (?:she|he|they) (?:\S+ )?(?:borrows|takes|eats|touches|uses|reads|wears|steals|drinks|finishes|breaks) my|one more time without asking)\b`
 
 // minor markers say the writer, or the person harmed, is a child.
-var minor = mustGate(`\b(?:i am (?:1[0-7]|[5-9])|im (?:1[0-7]|[5-9])|(?:1[0-7]|[5-9]) (?:years old|yrs old|yo|y o)|(?:1[0-7]|[5-9])yo|in (?:\d+th|\d+rd|\d+nd|year \d+|grade \d+|middle school|high school|junior high|elementary)|my (?:little|younger|baby|step|half) (?:brother|sister)|(?:i am|im) a (?:kid|child|minor|teen|teenager)|not 18|under 18)\b`)
+const minor = `\b(?:i am (?:1[0-7]|[5-9])|im (?:1[0-7]|[5-9])|(?:1[0-7]|[5-9]) (?:years old|yrs old|yo|y o)|(?:1[0-7]|[5-9])yo|in (?:\d+th|\d+rd|\d+nd|year \d+|grade \d+|middle school|high school|junior high|elementary)|my (?:little|younger|baby|step|half) (?:brother|sister)|(?:i am|im) a (?:kid|child|minor|teen|teenager)|not 18|under 18)\b`

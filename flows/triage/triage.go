@@ -120,6 +120,7 @@ func Classify(text string) Result {
 }
 
 func classify(text string, mdl *model) Result {
+	lx := shippedLexicon()
 	if len(text) > maxInput {
 		text = text[:maxInput]
 	}
@@ -128,7 +129,8 @@ func classify(text string, mdl *model) Result {
 	if len(clauses) == 0 {
 		return res
 	}
-	msg := newMessage(clauses)
+	msg := newMessage(clauses, lx)
+	defer msg.release()
 	res.Concerns = msg.concerns()
 	sigs := msg.risks()
 	// The idea detector runs unless a rule already found a crisis: ideas together may mean more than the one
@@ -139,7 +141,7 @@ func classify(text string, mdl *model) Result {
 		}
 	}
 	if len(sigs) == 0 {
-		s, ok := msg.modelSignal(text, mdl)
+		s, ok := msg.modelSignal(mdl)
 		if !ok {
 			return res
 		}

@@ -1,8 +1,11 @@
 package triage
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -134,6 +137,34 @@ func TestHostileInputNeverPanics(t *testing.T) {
 	}
 }
 
+// TestClassifyConcurrently runs Classify from several goroutines at once, as the bot does: each message must get
+// the answer it gets alone, whatever the others do with the shared lexicon and its scratch space.
+func TestClassifyConcurrently(t *testing.T) {
+	msgs := append(slices.Clone(benchMessages), longMessages...)
+	want := make([]Result, len(msgs))
+	for i, m := range msgs {
+		want[i] = Classify(m)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*len(msgs))
+	for g := range 8 {
+		wg.Go(func() {
+			for k := range 5 * len(msgs) {
+				i := (g + k) % len(msgs)
+				if got := Classify(msgs[i]); !reflect.DeepEqual(got, want[i]) {
+					errs <- fmt.Sprintf("Classify(%q) = %+v alongside others, %+v alone", msgs[i], got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
 func FuzzClassify(f *testing.F) {
 	for _, s := range []string{"I'm going to kill myself tonight", "this project is killing me", "kms", "\xff", "my boss"} {
 		f.Add(s)
@@ -151,17 +182,60 @@ func FuzzClassify(f *testing.F) {
 	})
 }
 
+// benchMessages are the twenty messages of figure (5) in bench/bench.go: answers, idioms, risk said plainly
+// and obliquely. Keep them in step with triageMessages there so this benchmark predicts that figure.
+var benchMessages = []string{
+	"no", "yes", "back", "1", "my boss", "I'd rather not say",
+	"My manager keeps threatening to fire me if I don't work weekends for free.",
+	"this deadline is killing me lol",
+	"I don't want to be here anymore",
+	"my husband checks my phone and won't let me see my friends",
+	"My dad controls all the money and says I'm useless.",
+	"I've been thinking about ending it all",
+	"the police stopped me again because of how I look",
+	"she hit me last week and I'm scared to go home",
+	"I'm not suicidal, just tired of everything at work",
+	"my friend said she wants to kill herself, what do I do",
+	"HR ignored my complaint about the harassment",
+	"I wish I could go to sleep and not wake up",
+	"kms this exam is impossible",
+	"we argue a lot but I feel safe",
+}
+
+// longMessages are the long end of what members write: several sentences, mixed concerns, risk buried late.
+var longMessages = []string{
+	"So this has been building for months. My supervisor at the warehouse schedules me for doubles with no " +
+		"notice, docks my pay when I'm two minutes late, and laughs about it with the other leads. When I went to " +
+		"HR they said it was a misunderstanding. I can't afford to lose this job because my mom depends on my " +
+		"paycheck, but I'm exhausted all the time and I honestly don't know how much longer I can keep doing this.",
+	"My girlfriend and I have been together four years. She goes through my phone every night, decides who I " +
+		"can see, and says nobody else would ever want me. Last weekend she threw a glass at me during an argument " +
+		"and I had to lie to my sister about the cut on my hand. I keep thinking it's my fault, that if I were " +
+		"better she wouldn't get so angry. I don't feel safe going home tonight.",
+	"I'm the only Black nurse on my unit and the charge nurse gives me the worst patients every shift, comments " +
+		"on my natural hair, and writes me up for things the white nurses do every day. Patients ask to see a real " +
+		"nurse. I've filed a grievance with the union but nothing happens. Some nights I drive home and think about " +
+		"not turning at the curve, just letting the car go. I haven't told anyone that.",
+	"Honestly I'm fine, it's just family stuff. My parents want me to study medicine, my older brother is the " +
+		"golden child, and every holiday turns into a comparison. Thanksgiving was awful again, my aunt asked in " +
+		"front of everyone why I'm still single. I'm not in danger or anything like that, I just want someone to " +
+		"talk to about how to set boundaries without starting a war at home.",
+}
+
+// BenchmarkClassify measures Classify over the messages of bench figure (5) and over long messages; ns/op is
+// the mean cost of one message of the set.
 func BenchmarkClassify(b *testing.B) {
-	msgs := []string{
-		"my boss makes me stay late every day without pay and I'm afraid he'll fire me if I say no",
-		"I'm going to kill myself tonight",
-		"this deadline is killing me lol",
-		"my mother-in-law makes every holiday about her and my husband never says anything",
-	}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		Classify(msgs[i%len(msgs)])
-		i++
+	for _, set := range []struct {
+		name string
+		msgs []string
+	}{{"figure5", benchMessages}, {"long", longMessages}} {
+		b.Run(set.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				Classify(set.msgs[i%len(set.msgs)])
+				i++
+			}
+		})
 	}
 }

@@ -77,11 +77,10 @@ func New(rdb redis.UniversalClient, opts Options) *Redis {
 //
 // The stored value is read only when it is answered: copying it into Lua on every save is wasted work.
 var saveScript = redis.NewScript(`
-local cur = redis.call('HMGET', KEYS[1], 'v', 'i')
+local cur = redis.call('HMGET', KEYS[1], 'v', 'i', 'e')
 local v, i = cur[1] or '0', cur[2] or ''
 if v ~= ARGV[1] or i ~= ARGV[2] then
-  local rest = redis.call('HMGET', KEYS[1], 'd', 'e')
-  return {0, v, i, rest[1] or '', rest[2] or ''}
+  return {0, v, i, redis.call('HGET', KEYS[1], 'd') or '', cur[3] or ''}
 end
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[1])
@@ -97,7 +96,9 @@ if i == '' then
   redis.call('HSET', KEYS[1], 'v', ARGV[4], 'i', i, 'd', ARGV[3])
 else
   redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[3])
-  redis.call('HDEL', KEYS[1], 'e')
+  if cur[3] then
+    redis.call('HDEL', KEYS[1], 'e')
+  end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return {1, i}

@@ -115,10 +115,13 @@ func (s *Session) remember(id string) {
 	if id == "" {
 		return
 	}
-	s.Seen = append(s.Seen, id)
-	if len(s.Seen) > maxSeen {
-		s.Seen = slices.Clone(s.Seen[len(s.Seen)-maxSeen:])
+	if len(s.Seen) < maxSeen {
+		s.Seen = append(s.Seen, id)
+		return
 	}
+	// Full: drop the oldest in place rather than grow and copy the list on every step.
+	n := copy(s.Seen, s.Seen[len(s.Seen)-maxSeen+1:])
+	s.Seen = append(s.Seen[:n], id)
 }
 
 // InCrisis reports whether the session showed a crisis signal or is in a step of the crisis response (a direct

@@ -13,7 +13,7 @@ type lexicon struct {
 
 	idioms, abstract, serious, joke, pastMarkers, resolved, recent, recentStrong,
 	fear, sinister, trivial, minor, figurative, otherSubject, selfAtRisk,
-	partnerPronoun, strongRelationship patternID
+	partnerPronoun, strongRelationship, milestone, relapse, denial, pastYear patternID
 
 	scans sync.Pool // of *phraseScan, scratch space for reading messages
 }
@@ -45,7 +45,8 @@ func newLexicon() *lexicon {
 		{&lx.recentStrong, recentStrong}, {&lx.fear, fear}, {&lx.sinister, sinister}, {&lx.trivial, trivial},
 		{&lx.minor, minor}, {&lx.figurative, figurative}, {&lx.otherSubject, otherSubject},
 		{&lx.selfAtRisk, selfAtRisk}, {&lx.partnerPronoun, partnerPronoun},
-		{&lx.strongRelationship, strongRelationship},
+		{&lx.strongRelationship, strongRelationship}, {&lx.milestone, milestone}, {&lx.relapse, relapse},
+		{&lx.denial, denial}, {&lx.pastYear, pastYear},
 	} {
 		*p.id = add(p.src)
 	}

@@ -15,7 +15,10 @@ type message struct {
 	views   []clauseView
 	scans   []*phraseScan // scratch space, returned by release
 	joke, serious, past, resolved, recent,
-	fear, sinister, trivial, minor, figurative bool
+	fear, sinister, trivial, minor, figurative, denial bool
+	// vetoed is set when a risk rule matched but its context took the danger out (negation, the past, a joke, a
+	// denial): the model, which reads the same words without their context, must not overrule that judgement.
+	vetoed bool
 }
 
 // clauseView is a clause as the risk rules and ideas read it, with its idioms blanked out, and what the lexicon
@@ -43,7 +46,8 @@ func newMessage(cs []clause, lx *lexicon) *message {
 	m.past = m.found.has(lx.pastMarkers)
 	m.resolved = m.found.has(lx.resolved)
 	m.recent = m.found.has(lx.recent)
-	if m.resolved && !m.found.has(lx.recentStrong) {
+	if m.resolved && (!m.found.has(lx.recentStrong) || m.found.has(lx.milestone) && !m.found.has(lx.relapse)) {
+		// "Four years clean from self harm today" marks a milestone: its "today" is the anniversary, not a relapse.
 		// "Eight years clean now; some days I still think about the scars" is history, not a present risk.
 		m.recent = false
 	}
@@ -52,6 +56,7 @@ func newMessage(cs []clause, lx *lexicon) *message {
 	m.trivial = m.found.has(lx.trivial)
 	m.minor = m.found.has(lx.minor)
 	m.figurative = m.found.has(lx.figurative)
+	m.denial = m.found.has(lx.denial) && !m.serious
 	return m
 }
 
@@ -83,6 +88,7 @@ func (m *message) view(i int) *clauseView {
 	v.found = v.raw
 	if idioms := v.raw.matches(m.lx.idioms, -1); len(idioms) > 0 {
 		v.text = blankIdioms(v.text, idioms)
+		m.vetoed = true
 		v.found = m.scan(v.text).whole()
 	}
 	return v
@@ -156,10 +162,11 @@ func (m *message) risks() []signal {
 		for j := range m.lx.rules {
 			rl := &m.lx.rules[j]
 			for _, loc := range v.found.matches(rl.pat, -1) {
-				if s, ok := m.judge(rl, v.clause, loc[0], isAbstract); ok {
+				if s, ok := m.judge(rl, v, loc[0], isAbstract); ok {
 					out = append(out, s)
 					break
 				}
+				m.vetoed = true
 			}
 		}
 	}
@@ -167,7 +174,8 @@ func (m *message) risks() []signal {
 }
 
 // judge decides what one match means in its context, or drops it.
-func (m *message) judge(rl *rule, c clause, start int, isAbstract bool) (signal, bool) {
+func (m *message) judge(rl *rule, v *clauseView, start int, isAbstract bool) (signal, bool) {
+	c := v.clause
 	if rl.flags&fOwnNeg == 0 && negatedAt(c, start) {
 		return signal{}, false
 	}
@@ -179,7 +187,19 @@ func (m *message) judge(rl *rule, c clause, start int, isAbstract bool) (signal,
 	if rl.flags&fNoPast == 0 && (m.past || m.resolved) && !m.recent {
 		return signal{}, false
 	}
-	if m.resolved && self && !m.recent {
+	// A body in danger now (pills swallowed, insulin withheld) is not history because other words are.
+	act := s.kinds[0] == KindMedical
+	if m.resolved && self && !act && !m.recent {
+		return signal{}, false
+	}
+	// "I was suicidal in 2019 and got help. Today I want to talk about my manager": the clause that names the
+	// risk puts it in the past, whatever the rest of the message is about now.
+	if rl.flags&fNoPast == 0 && self && (v.raw.has(m.lx.pastMarkers) || v.raw.has(m.lx.pastYear) || v.raw.has(m.lx.resolved)) && !v.raw.has(m.lx.recent) {
+		return signal{}, false
+	}
+	// "It's a TikTok thing and she's fine", "I'm not going anywhere, it's a fantasy": a plain denial outweighs
+	// words of risk, except an act or a plan in progress.
+	if m.denial && rl.flags&fNoPast == 0 {
 		return signal{}, false
 	}
 	switch {
@@ -196,12 +216,16 @@ func (m *message) judge(rl *rule, c clause, start int, isAbstract bool) (signal,
 		}
 	case rl.flags&fJokey != 0:
 		switch {
+		case v.raw.has(m.lx.joke) && !v.raw.has(m.lx.serious):
+			// "kill me now lol ... but for real she wants my passwords": the laugh sits with the phrase.
+			return signal{}, false
 		case m.serious:
 			s.risk = RiskCrisis
 		case m.joke:
 			return signal{}, false
 		}
-	case m.joke && self && !m.serious && s.risk == RiskCrisis:
+	case m.joke && self && !act && !m.serious && s.risk == RiskCrisis:
+		// A body in danger (pills swallowed) is not made light by a laugh; words are.
 		// "kill myself lol": said lightly, but asked about directly rather than ignored.
 		s.risk = RiskCheck
 	}

@@ -150,7 +150,7 @@ var shippedModel = sync.OnceValue(func() *model { return trainModel("") })
 // modelSignal asks the model about a message the rules found nothing in. Figures of speech, jokes and the
 // resolved past keep their veto.
 func (m *message) modelSignal(mdl *model) (signal, bool) {
-	if m.figurative || m.joke || (m.past || m.resolved) && !m.recent {
+	if m.figurative || m.joke || m.vetoed || m.denial || (m.past || m.resolved) && !m.recent {
 		return signal{}, false
 	}
 	if mdl.score(m.clauses) <= modelThreshold {

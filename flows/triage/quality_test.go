@@ -208,3 +208,27 @@ func TestQualityAcrossSets(t *testing.T) {
 		}
 	}
 }
+
+// TestQualityHeldOut scores the held-out sets in testdata/heldout/: written blind like the corpus, but never used
+// to write a rule nor to train the model, so their figures are the honest estimate for messages nobody has seen.
+// It prints only the figures, not the messages missed, so that a reader tuning the rules does not tune to them
+// by accident; it fails only on a large regression. To improve the triage, take a held-out set into corpus/ (it
+// then trains the model and is gated like the others) and ask for a new one to hold out.
+func TestQualityHeldOut(t *testing.T) {
+	files, _ := filepath.Glob("testdata/heldout/*.tsv")
+	if len(files) == 0 {
+		t.Fatal("no held-out set found")
+	}
+	for _, path := range files {
+		f := measure(loadTSV(t, path), shippedModel())
+		t.Logf("%s, never seen by rules or model: risk recall %.3f (%d/%d), crisis recall %.3f, false positives %.3f (%d/%d), concern accuracy %.3f",
+			filepath.Base(path), ratio(f.riskyHit, f.risky), f.riskyHit, f.risky, ratio(f.crisisHit, f.crisisLines),
+			ratio(f.safeFlagged, f.safe), f.safeFlagged, f.safe, ratio(f.concernHit, f.concernLines))
+		if r := ratio(f.riskyHit, f.risky); r < 0.85 {
+			t.Errorf("%s: held-out risk recall %.3f below 0.85", path, r)
+		}
+		if r := ratio(f.safeFlagged, f.safe); r > 0.12 {
+			t.Errorf("%s: held-out false-positive rate %.3f above 0.12", path, r)
+		}
+	}
+}

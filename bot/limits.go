@@ -7,21 +7,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-// moderationInteraction reports whether an interaction is a moderator's action (a card button or form, the
-// moderators' commands), counted in its own rate limit bucket rather than as a member's traffic.
-func moderationInteraction(i *discordgo.Interaction) bool {
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand:
-		name := i.ApplicationCommandData().Name
-		return name == "fulcrum-setup" || name == "handoffs"
-	case discordgo.InteractionMessageComponent:
-		return strings.HasPrefix(i.MessageComponentData().CustomID, idHandoff)
-	case discordgo.InteractionModalSubmit:
-		return strings.HasPrefix(i.ModalSubmitData().CustomID, idHandoffModal)
-	}
-	return false
-}
-
 // interactionOverLimit counts an interaction against the rate limits and reports whether to drop it. The first
 // refusal in a window is answered with the slow-down notice (which points to emergency numbers); later ones are
 // not answered at all, which is what makes a flood cheap. An answer that brings the crisis response, or any

@@ -91,22 +91,29 @@ func (b *Bot) route(ctx context.Context, r *responder) {
 	}
 }
 
-// needsMemberLock reports whether an interaction touches a member's intake, and so waits for their earlier
-// events to finish. Server setup does not.
-func needsMemberLock(i *discordgo.Interaction) bool {
-	// Moderators' actions are not a member's intake; several open forms, which cannot follow a deferral.
+// moderationInteraction reports whether an interaction is a moderator's action (a card button or form, the
+// moderators' commands), counted in its own rate limit bucket rather than as a member's traffic.
+func moderationInteraction(i *discordgo.Interaction) bool {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		name := i.ApplicationCommandData().Name
-		return name != "fulcrum-setup" && name != "handoffs"
+		return name == "fulcrum-setup" || name == "handoffs"
 	case discordgo.InteractionMessageComponent:
-		// Opening the answer form changes nothing, and a modal cannot follow a deferral.
-		id := i.MessageComponentData().CustomID
-		return id != idType && !strings.HasPrefix(id, idHandoff)
+		return strings.HasPrefix(i.MessageComponentData().CustomID, idHandoff)
 	case discordgo.InteractionModalSubmit:
-		return !strings.HasPrefix(i.ModalSubmitData().CustomID, idHandoffModal)
+		return strings.HasPrefix(i.ModalSubmitData().CustomID, idHandoffModal)
 	}
-	return true
+	return false
+}
+
+// needsMemberLock reports whether an interaction touches a member's intake, and so waits for their earlier
+// events to finish: everything but moderators' actions, and the button that opens the answer form (it changes
+// nothing, and a modal cannot follow a deferral).
+func needsMemberLock(i *discordgo.Interaction) bool {
+	if moderationInteraction(i) {
+		return false
+	}
+	return i.Type != discordgo.InteractionMessageComponent || i.MessageComponentData().CustomID != idType
 }
 
 // lockMember waits for the member's earlier events to finish. When that takes longer than the interaction may

@@ -300,17 +300,22 @@ func (f *Fake) touchChannelLocked(channelID string) {
 	}
 }
 
+// bounded gives a ctx without deadline the fake's wait timeout.
+func (f *Fake) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, f.cfg.waitTimeout)
+}
+
 // WaitFor blocks until cond returns true, re-checking it whenever the fake's
 // state changes (a call, a message, a gateway event). It returns an error
 // when ctx ends first; a ctx without deadline is bounded by the wait timeout
 // (10 s unless WithWaitTimeout says otherwise). cond may call the fake's
 // accessors.
 func (f *Fake) WaitFor(ctx context.Context, cond func() bool) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.cfg.waitTimeout)
-		defer cancel()
-	}
+	ctx, cancel := f.bounded(ctx)
+	defer cancel()
 	for {
 		f.mu.Lock()
 		ch := f.changed
@@ -332,11 +337,8 @@ func (f *Fake) WaitFor(ctx context.Context, cond func() bool) error {
 // what their own channels change rather than every change the fake sees.
 // cond must depend on that channel's messages only.
 func (f *Fake) WaitForChannel(ctx context.Context, channelID string, cond func() bool) error {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.cfg.waitTimeout)
-		defer cancel()
-	}
+	ctx, cancel := f.bounded(ctx)
+	defer cancel()
 	for {
 		f.mu.Lock()
 		ch, ok := f.channelChanged[channelID]

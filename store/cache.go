@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/fulcrum-intake/fulcrum/flows"
 )
@@ -19,6 +20,9 @@ type cached struct {
 	inc     string
 	// ended holds the event ids of a session that ended, when s is nil and its tombstone is stored.
 	ended []string
+	// renewed is when this process last set the key's TTL by saving it; zero when it does not know (read, or
+	// answered by a refused save).
+	renewed time.Time
 }
 
 // applied reports whether the stored session, or the one that ended before it, applied the event.

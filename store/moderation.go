@@ -453,7 +453,7 @@ return 1
 `)
 
 // CapMemberTTL makes everything kept under a member's session id expire within retention, when a server keeps
-// data for less than the session TTL. Every step renews the session's TTL, so adapters cap it after each step.
+// data for less than the session TTL. A step may renew the session's TTL, so adapters cap it after each step.
 func (r *Redis) CapMemberTTL(ctx context.Context, sessionID string, retention time.Duration) error {
 	if retention <= 0 || retention >= r.ttl {
 		return nil

@@ -36,7 +36,8 @@ const cacheBytesPerSession = 2 << 10
 type Options struct {
 	// Prefix starts every key; empty means DefaultPrefix.
 	Prefix string
-	// SessionTTL is how long an inactive session is kept; zero means 7 days.
+	// SessionTTL is how long an inactive session is kept after its last step (at least 99% of it: saves renew
+	// the TTL every hundredth of it, not on every step); zero means 7 days.
 	SessionTTL time.Duration
 	// CachedSessions bounds how many recently stepped sessions this process remembers, so that an active
 	// member's next step is one round trip instead of two; zero means DefaultCachedSessions, negative none.
@@ -70,7 +71,10 @@ func New(rdb redis.UniversalClient, opts Options) *Redis {
 // again, never matches a copy of the one before. An empty value (ARGV[3]) ends the session: when ARGV[7] holds
 // the event ids it applied (JSON), the key is left as a tombstone holding only those ids, as version ARGV[4],
 // for ARGV[8] ms, so that a late copy of one of them is still refused; otherwise it is deleted. A value is
-// saved as version ARGV[4] with a TTL of ARGV[5] ms, and a new key takes ARGV[6] as its incarnation.
+// saved as version ARGV[4], and a new key takes ARGV[6] as its incarnation. Its TTL is set to ARGV[5] ms when
+// ARGV[9] asks for it, and always on a new key or over a tombstone: renewing it on every step would cost a
+// third of the script's time (a PEXPIRE inside a script is as dear as the rest of it together), so the caller
+// renews it only every hundredth of the TTL (see renewEvery).
 //
 // It answers {1, incarnation} when it saved, and {0, version, incarnation, value, ended ids} with what is
 // stored when it did not, so that the caller can apply its change again without another round trip to load.
@@ -91,16 +95,21 @@ if ARGV[3] == '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[8])
   return {1, i}
 end
+local renew = ARGV[9] ~= ''
 if i == '' then
   i = ARGV[6]
+  renew = true
   redis.call('HSET', KEYS[1], 'v', ARGV[4], 'i', i, 'd', ARGV[3])
 else
   redis.call('HSET', KEYS[1], 'v', ARGV[4], 'd', ARGV[3])
   if cur[3] then
+    renew = true
     redis.call('HDEL', KEYS[1], 'e')
   end
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if renew then
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+end
 return {1, i}
 `)
 
@@ -212,9 +221,14 @@ func (r *Redis) save(ctx context.Context, id, key string, cur cached, data, ende
 		inc = newIncarnation()
 	}
 	version := cur.version + 1
+	at := time.Now()
+	var renew string
+	if cur.renewed.IsZero() || at.Sub(cur.renewed) >= r.renewEvery() {
+		renew = "1"
+	}
 	res, err := saveScript.Run(ctx, r.rdb, []string{key},
 		strconv.FormatInt(cur.version, 10), cur.inc, data, version, r.ttl.Milliseconds(), inc,
-		ended, min(r.ttl, EndedTTL).Milliseconds()).Slice()
+		ended, min(r.ttl, EndedTTL).Milliseconds(), renew).Slice()
 	if err != nil {
 		return false, cached{}, fmt.Errorf("save session: %w: %w", flows.ErrUnavailable, err)
 	}
@@ -223,7 +237,11 @@ func (r *Redis) save(ctx context.Context, id, key string, cur cached, data, ende
 			return true, cached{}, nil
 		}
 		inc, _ = res[1].(string)
-		return true, cached{size: len(data), version: version, inc: inc}, nil
+		saved := cached{size: len(data), version: version, inc: inc, renewed: cur.renewed}
+		if renew != "" || cur.s == nil {
+			saved.renewed = at // the script renewed the TTL (it always does on a new key or over a tombstone)
+		}
+		return true, saved, nil
 	}
 	if len(res) != 5 || res[0] != int64(0) {
 		return false, cached{}, fmt.Errorf("save session: unexpected reply %v", res)
@@ -238,6 +256,11 @@ func (r *Redis) save(ctx context.Context, id, key string, cur cached, data, ende
 	}
 	return false, now, nil
 }
+
+// renewEvery is how long after renewing a session's TTL a save renews it again: a hundredth of the TTL, so an
+// inactive session is kept for at least 99% of SessionTTL after its last step (7 days less 100 minutes, by
+// default) and at most SessionTTL.
+func (r *Redis) renewEvery() time.Duration { return r.ttl / 100 }
 
 // newIncarnation returns a token that tells one life of a session key from the next.
 func newIncarnation() string {

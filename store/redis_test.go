@@ -86,6 +86,72 @@ func TestUpdateCreatesLoadsAndSetsTTL(t *testing.T) {
 	})
 }
 
+// A save renews the session's TTL when a hundredth of it has passed since this process last renewed it, not on
+// every step; a new key, and a session started over a tombstone, always get the whole TTL.
+func TestSaveRenewsTTLEveryHundredth(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		st, rdb, prefix := newStoreOn(t, b, Options{SessionTTL: 20 * time.Second}) // renewed every 200 ms
+		ctx := context.Background()
+		key := sessionKey(prefix, "console:r")
+		n := 0
+		step := func(end bool) {
+			t.Helper()
+			n++
+			err := st.Update(ctx, "console:r", fmt.Sprint("e", n), func(s *flows.Session) (*flows.Session, error) {
+				if end {
+					return nil, nil
+				}
+				if s == nil {
+					s = &flows.Session{ID: "console:r", State: "welcome", Answers: map[string]flows.Answer{}}
+				}
+				s.Seen = append(s.Seen, fmt.Sprint("e", n))
+				return s, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		ttl := func() time.Duration { return rdb.PTTL(ctx, key).Val() }
+		step(false)
+		if got := ttl(); got <= 19*time.Second {
+			t.Fatalf("new session: TTL = %v, want about 20s", got)
+		}
+		// Time passes on the key without a step (lowered by hand), then a step comes at once: not renewed.
+		rdb.PExpire(ctx, key, 10*time.Second)
+		step(false)
+		if got := ttl(); got > 10*time.Second {
+			t.Errorf("step right after a renewal: TTL = %v, want it left at 10s or less", got)
+		}
+		time.Sleep(250 * time.Millisecond)
+		step(false)
+		if got := ttl(); got <= 19*time.Second {
+			t.Errorf("step a hundredth of the TTL after the last renewal: TTL = %v, want about 20s", got)
+		}
+		// A session ending leaves a tombstone with the short TTL; one starting over it gets the whole TTL at once.
+		step(true)
+		if got := ttl(); got > EndedTTL || got <= 0 {
+			t.Fatalf("tombstone TTL = %v, want at most %v", got, EndedTTL)
+		}
+		step(false)
+		if got := ttl(); got <= 19*time.Second {
+			t.Errorf("session started over a tombstone: TTL = %v, want about 20s", got)
+		}
+		// Another process's store knows nothing of when the key was renewed: its first save renews.
+		other := New(rdb, Options{Prefix: prefix, SessionTTL: 20 * time.Second})
+		rdb.PExpire(ctx, key, 10*time.Second)
+		n++
+		if err := other.Update(ctx, "console:r", fmt.Sprint("e", n), func(s *flows.Session) (*flows.Session, error) {
+			s.Seen = append(s.Seen, fmt.Sprint("e", n))
+			return s, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got := ttl(); got <= 19*time.Second {
+			t.Errorf("first save by another store: TTL = %v, want about 20s", got)
+		}
+	})
+}
+
 func TestRepeatedEventIsDuplicate(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, b backend) {
 		st, _, _ := newStoreOn(t, b, Options{})

@@ -78,6 +78,9 @@ type ChoiceDef struct {
 	Crisis string `yaml:"crisis"`
 
 	line int
+	// keys are the normalised id, label and aliases an answer is matched against, worked out once when the flow
+	// is parsed (see matchKeys).
+	keys []string
 }
 
 // Rule is one transition: go to To when When holds.
@@ -258,6 +261,11 @@ func Parse(name string, data []byte) (*Flow, error) {
 		return nil, err
 	}
 	f.events = buildEvents(f)
+	for _, st := range f.States {
+		for _, c := range st.Choices {
+			c.keys = choiceKeys(c)
+		}
+	}
 	return f, nil
 }
 

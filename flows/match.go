@@ -65,16 +65,24 @@ func exactChoice(choices []*ChoiceDef, text string) *ChoiceDef {
 		return nil
 	}
 	for _, c := range choices {
-		if t == norm(c.ID) || t == norm(c.Label) {
+		if slices.Contains(c.matchKeys(), t) {
 			return c
-		}
-		for _, a := range aliasesOf(c) {
-			if t == norm(a) {
-				return c
-			}
 		}
 	}
 	return nil
+}
+
+// matchKeys returns what an answer is matched against for c: its id, label and aliases, normalised. A choice
+// made outside a parsed flow has them worked out on each call.
+func (c *ChoiceDef) matchKeys() []string {
+	if c.keys != nil {
+		return c.keys
+	}
+	return choiceKeys(c)
+}
+
+func choiceKeys(c *ChoiceDef) []string {
+	return append([]string{norm(c.ID), norm(c.Label)}, normAll(aliasesOf(c))...)
 }
 
 // norm lowers and simplifies text for matching: letters, digits and single spaces only.
@@ -129,7 +137,7 @@ func matchOne(choices []*ChoiceDef, text string) *ChoiceDef {
 	// A small typo in an id, label or alias: one edit for short words, two for longer ones.
 	var typo *ChoiceDef
 	for _, c := range choices {
-		for _, cand := range append([]string{norm(c.ID), norm(c.Label)}, normAll(aliasesOf(c))...) {
+		for _, cand := range c.matchKeys() {
 			limit := 1
 			if utf8.RuneCountInString(cand) > 6 {
 				limit = 2

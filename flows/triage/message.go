@@ -155,8 +155,8 @@ func (m *message) risks() []signal {
 	var out []signal
 	for i := range m.clauses {
 		v := m.view(i)
-		if strings.TrimSpace(v.text) == "" {
-			continue
+		if strings.TrimSpace(v.text) == "" || v.found.none() {
+			continue // no phrase of any pattern is in the clause
 		}
 		isAbstract := v.raw.has(m.lx.abstract)
 		for j := range m.lx.rules {

@@ -102,6 +102,10 @@ func (sc *phraseScan) span(lo, hi int) span {
 
 func (s span) text() string { return s.sc.text[s.lo:s.hi] }
 
+// none reports whether no phrase of any pattern was found in the scanned text, so that no pattern can match the
+// span.
+func (s span) none() bool { return len(s.sc.hits) == 0 }
+
 // has reports whether pattern id matches the span.
 func (s span) has(id patternID) bool { return len(s.matches(id, 1)) > 0 }
 
@@ -109,6 +113,13 @@ func (s span) has(id patternID) bool { return len(s.matches(id, 1)) > 0 }
 // leftmost first, as offsets into it: what regexp's FindAllStringIndex returns for the span's text. The slice
 // is reused by the next call.
 func (s span) matches(id patternID, n int) [][2]int {
+	if s.sc.first[id] < 0 {
+		return nil // the common case, kept small enough to inline: the pattern has no phrase in the text
+	}
+	return s.find(id, n)
+}
+
+func (s span) find(id patternID, n int) [][2]int {
 	sc := s.sc
 	sc.found = sc.found[:0]
 	pos := s.lo

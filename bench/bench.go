@@ -139,10 +139,23 @@ func stepLatency(ctx context.Context, env Env, opts Options) ([]Row, error) {
 	if err := uncached.start(ctx); err != nil {
 		return nil, err
 	}
+	// The floor of a step on this server and machine, measured in the same loop: the same member's steps on a
+	// store kept in memory (the engine's own work, with no Redis at all), and a script that does nothing run by
+	// the same client (what any compare-and-set in one round trip costs on a Redis without a native one).
+	inMemory := member{eng: flows.NewEngine(env.Flow, &memoryStore{}, env.Crisis, flows.Options{}), id: "bench:mem"}
+	if err := inMemory.start(ctx); err != nil {
+		return nil, err
+	}
+	noop := redis.NewScript(`return 1`)
+	// The no-op script carries as many bytes as the step's save does (the session as stored once warm), since
+	// any write of the session must carry them.
+	payload := ""
 	warm := opts.Steps / 10
 	steps := make([]time.Duration, 0, opts.Steps)
 	pings := make([]time.Duration, 0, opts.Steps)
 	before := make([]time.Duration, 0, opts.Steps)
+	engineOnly := make([]time.Duration, 0, opts.Steps)
+	scripts := make([]time.Duration, 0, opts.Steps)
 	for i := range opts.Steps + warm {
 		start := time.Now()
 		if err := m.step(ctx); err != nil {
@@ -159,13 +172,29 @@ func stepLatency(ctx context.Context, env Env, opts Options) ([]Row, error) {
 			return nil, err
 		}
 		b := time.Since(start)
+		if i == warm {
+			payload = strings.Repeat("x", sessionBytes(ctx, env, env.Prefix+":seq", "bench:seq"))
+		}
+		start = time.Now()
+		if err := inMemory.step(ctx); err != nil {
+			return nil, err
+		}
+		e := time.Since(start)
+		start = time.Now()
+		if err := noop.Run(ctx, env.Redis, []string{env.Prefix + ":noop"}, payload).Err(); err != nil {
+			return nil, err
+		}
+		sc := time.Since(start)
 		if i >= warm {
 			steps, pings, before = append(steps, d), append(pings, p), append(before, b)
+			engineOnly, scripts = append(engineOnly, e), append(scripts, sc)
 		}
 	}
 	s50, s99 := quantiles(steps)
 	p50, p99 := quantiles(pings)
 	b50, b99 := quantiles(before)
+	e50, _ := quantiles(engineOnly)
+	n50, _ := quantiles(scripts)
 
 	// The store's share of a step: Update of a remembered session with an fn that only records the event, so
 	// that the engine's own work (triage above all) is left out.
@@ -204,8 +233,55 @@ func stepLatency(ctx context.Context, env Env, opts Options) ([]Row, error) {
 		{"(1) engine step, one member answering in sequence: median", us(s50), "PING median " + us(p50) + fmt.Sprintf(" (step = %.2f×)", ratio(s50, p50)), "≤ 1.5 × PING", met(float64(s50) <= 1.5*float64(p50))},
 		{"(1) engine step: p99", us(s99), "PING p99 " + us(p99), "(reported)", ""},
 		{"(1) the same step with the session cache off (load + save), median / p99", us(b50) + " / " + us(b99), fmt.Sprintf("step = %.2f× PING", ratio(b50, p50)), "(reference)", ""},
+		{"(1) floor: the same steps on a store kept in memory (the engine alone, no Redis), median", us(e50), fmt.Sprintf("= %.2f× PING", ratio(e50, p50)), "(reference)", ""},
+		{fmt.Sprintf("(1) floor: a script that does nothing (`return 1`) with the session's %d bytes as its argument, EVALSHA by the same client, median", len(payload)), us(n50), fmt.Sprintf("= %.2f× PING; with the engine alone: %.2f× PING", ratio(n50, p50), ratio(n50+e50, p50)), "(reference)", ""},
 		{"(1) of which the store: Update of a remembered session, median / p99", us(u50) + " / " + us(u99), "PING median in the same loop " + us(up50) + fmt.Sprintf(" (Update = %.2f×)", ratio(u50, up50)), "(reported)", ""},
 	}, nil
+}
+
+// sessionBytes is the length of session id's stored value under prefix, or 1 KiB when it cannot be read.
+func sessionBytes(ctx context.Context, env Env, prefix, id string) int {
+	n, err := env.Redis.HStrLen(ctx, prefix+":s:{"+id+"}", "d").Result()
+	if err != nil || n == 0 {
+		return 1 << 10
+	}
+	return int(n)
+}
+
+// memoryStore keeps one process's sessions in a map: the engine's step with no store to speak of, for figure 1's
+// floor. It applies events as the Redis store does (a repeated event is a duplicate) but keeps no tombstones.
+type memoryStore struct {
+	mu       sync.Mutex
+	sessions map[string]*flows.Session
+}
+
+func (m *memoryStore) Update(_ context.Context, id, eventID string, fn func(*flows.Session) (*flows.Session, error)) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cur := m.sessions[id]
+	if cur != nil && cur.SeenEvent(eventID) {
+		return flows.ErrDuplicate
+	}
+	next, err := fn(cur)
+	if err != nil {
+		return err
+	}
+	if m.sessions == nil {
+		m.sessions = map[string]*flows.Session{}
+	}
+	if next == nil {
+		delete(m.sessions, id)
+	} else {
+		m.sessions[id] = next
+	}
+	return nil
+}
+
+func (m *memoryStore) Delete(_ context.Context, id string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.sessions, id)
+	return nil
 }
 
 // (2) Steps per second with many members at once, beside raw GET+SET pairs at the same concurrency on the

@@ -27,6 +27,7 @@ import (
 	"github.com/fulcrum-intake/fulcrum/flows"
 	"github.com/fulcrum-intake/fulcrum/flows/crisis"
 	"github.com/fulcrum-intake/fulcrum/flows/triage"
+	"github.com/fulcrum-intake/fulcrum/flows/triage/triagedata"
 	"github.com/fulcrum-intake/fulcrum/store"
 )
 
@@ -429,6 +430,8 @@ func endToEnd(ctx context.Context, env Env, opts Options) ([]Row, error) {
 
 // (5) Triage time per message, and the process's heap with many sessions in flight.
 func triageAndHeap(ctx context.Context, env Env, opts Options) ([]Row, error) {
+	// The kind of thing members write: answers, idioms, risk said plainly and obliquely.
+	triageMessages := triagedata.Figure5()
 	n := 0
 	start := time.Now()
 	for time.Since(start) < time.Second {
@@ -487,25 +490,6 @@ func heap() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
-}
-
-// triageMessages are the kind of thing members write: answers, idioms, risk said plainly and obliquely.
-var triageMessages = []string{
-	"no", "yes", "back", "1", "my boss", "I'd rather not say",
-	"My manager keeps threatening to fire me if I don't work weekends for free.",
-	"this deadline is killing me lol",
-	"I don't want to be here anymore",
-	"my husband checks my phone and won't let me see my friends",
-	"My dad controls all the money and says I'm useless.",
-	"I've been thinking about ending it all",
-	"the police stopped me again because of how I look",
-	"she hit me last week and I'm scared to go home",
-	"I'm not suicidal, just tired of everything at work",
-	"my friend said she wants to kill herself, what do I do",
-	"HR ignored my complaint about the harassment",
-	"I wish I could go to sleep and not wake up",
-	"kms this exam is impossible",
-	"we argue a lot but I feel safe",
 }
 
 // member is one person answering: open, consent, then answering and going back, over and over.

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strings"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -44,23 +43,11 @@ func (b *Bot) mustAnswer(ctx context.Context, r *responder) bool {
 	switch r.i.Type {
 	case discordgo.InteractionMessageComponent:
 		data := r.i.MessageComponentData()
-		switch {
-		case strings.HasPrefix(data.CustomID, idChoice):
-			var choice string
+		if data.CustomID != idType {
 			var ok bool
-			if state, choice, ok = parseStateID(strings.TrimPrefix(data.CustomID, idChoice)); !ok {
+			if state, choices, ok = componentChoice(data.CustomID, data.Values); !ok {
 				return false
 			}
-			choices = []string{choice}
-		case strings.HasPrefix(data.CustomID, idSelect):
-			var ok bool
-			if state, _, ok = parseStateID(strings.TrimPrefix(data.CustomID, idSelect)); !ok {
-				return false
-			}
-			choices = data.Values
-		case data.CustomID == idType:
-		default:
-			return false
 		}
 	case discordgo.InteractionModalSubmit:
 		if r.i.ModalSubmitData().CustomID != idModal {

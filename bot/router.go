@@ -149,18 +149,14 @@ func (b *Bot) lockMember(ctx context.Context, r *responder) (func(), error) {
 func (b *Bot) routeComponent(ctx context.Context, r *responder, customID string, values []string) {
 	// Custom ids carry answers (a choice id): logs name the kind of component only.
 	switch {
-	case strings.HasPrefix(customID, idChoice):
-		r.log = r.log.With("component", "choice")
-		state, choice, ok := parseStateID(strings.TrimPrefix(customID, idChoice))
-		if ok {
-			b.onChoice(ctx, r, state, []string{choice})
-			return
+	case strings.HasPrefix(customID, idChoice), strings.HasPrefix(customID, idSelect):
+		kind := "choice"
+		if strings.HasPrefix(customID, idSelect) {
+			kind = "select"
 		}
-	case strings.HasPrefix(customID, idSelect):
-		r.log = r.log.With("component", "select")
-		state, _, ok := parseStateID(strings.TrimPrefix(customID, idSelect))
-		if ok && len(values) > 0 {
-			b.onChoice(ctx, r, state, values)
+		r.log = r.log.With("component", kind)
+		if state, choices, ok := componentChoice(customID, values); ok {
+			b.onChoice(ctx, r, state, choices)
 			return
 		}
 	case customID == idType:
@@ -188,6 +184,20 @@ func (b *Bot) routeComponent(ctx context.Context, r *responder, customID string,
 	}
 	r.log.Warn("unknown component")
 	r.reply(ctx, "That button no longer does anything. If you'd like to talk, use /intake.", nil)
+}
+
+// componentChoice reads the answer a choice button or a select menu carries: the state it answers and the
+// choice ids chosen. ok is false for any other component, and for one whose id does not parse.
+func componentChoice(customID string, values []string) (state string, choices []string, ok bool) {
+	switch {
+	case strings.HasPrefix(customID, idChoice):
+		state, choice, ok := parseStateID(strings.TrimPrefix(customID, idChoice))
+		return state, []string{choice}, ok
+	case strings.HasPrefix(customID, idSelect):
+		state, _, ok := parseStateID(strings.TrimPrefix(customID, idSelect))
+		return state, values, ok && len(values) > 0
+	}
+	return "", nil, false
 }
 
 // modalValue returns the value of a modal's text input.

@@ -1,29 +1,12 @@
 package triage
 
-import (
-	"bufio"
-	"os"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // TestCategories checks that each category of miss and false alarm found on a blind set is covered as a
 // category: testdata/categories.tsv holds messages written in other words than the set's, a few per category.
 func TestCategories(t *testing.T) {
-	f, err := os.Open("testdata/categories.tsv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	sc := bufio.NewScanner(f)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
-			continue
-		}
-		cols := strings.Split(line, "\t")
+	for _, r := range tsvRows(t, "testdata/categories.tsv") {
+		n, cols := r.line, r.cols
 		if len(cols) != 4 {
 			t.Fatalf("categories.tsv:%d: %d columns, want 4", n, len(cols))
 		}
@@ -45,8 +28,5 @@ func TestCategories(t *testing.T) {
 		if area != "-" && (len(got.Concerns) == 0 || got.Concerns[0] != Area(area)) {
 			t.Errorf("line %d (%s): concerns %v, want %s first: %q", n, category, got.Concerns, area, text)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -23,23 +23,11 @@ type labelled struct {
 // format (crisis 1/0/?, concerns, text).
 func loadTSV(t *testing.T, path string) []labelled {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []labelled
-	sc := bufio.NewScanner(f)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := sc.Text()
-		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
-			continue
-		}
-		cols := strings.Split(line, "\t")
+	for _, r := range tsvRows(t, path) {
+		cols := r.cols
 		var l labelled
-		l.line = n
+		l.line = r.line
 		var concerns string
 		switch len(cols) {
 		case 3:
@@ -53,7 +41,7 @@ func loadTSV(t *testing.T, path string) []labelled {
 		case 5:
 			l.risk, l.third, concerns, l.text = Risk(cols[0]), cols[2], cols[3], cols[4]
 		default:
-			t.Fatalf("%s:%d: %d columns", path, n, len(cols))
+			t.Fatalf("%s:%d: %d columns", path, r.line, len(cols))
 		}
 		if concerns != "-" {
 			for _, a := range strings.Split(concerns, ",") {
@@ -61,6 +49,37 @@ func loadTSV(t *testing.T, path string) []labelled {
 			}
 		}
 		out = append(out, l)
+	}
+	return out
+}
+
+// tsvRow is one data line of a tab-separated test file, split at tabs, with its line number.
+type tsvRow struct {
+	line int
+	cols []string
+}
+
+// tsvRows reads the data lines of a tab-separated test file: every line but comments (#) and blank ones.
+func tsvRows(t *testing.T, path string) []tsvRow {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []tsvRow
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		out = append(out, tsvRow{line: n, cols: strings.Split(line, "\t")})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
 	return out
 }

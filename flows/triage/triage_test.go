@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/fulcrum-intake/fulcrum/flows/triage/triagedata"
 )
 
 func TestRules(t *testing.T) {
@@ -182,25 +184,9 @@ func FuzzClassify(f *testing.F) {
 	})
 }
 
-// benchMessages are the twenty messages of figure (5) in bench/bench.go: answers, idioms, risk said plainly
-// and obliquely. Keep them in step with triageMessages there so this benchmark predicts that figure.
-var benchMessages = []string{
-	"no", "yes", "back", "1", "my boss", "I'd rather not say",
-	"My manager keeps threatening to fire me if I don't work weekends for free.",
-	"this deadline is killing me lol",
-	"I don't want to be here anymore",
-	"my husband checks my phone and won't let me see my friends",
-	"My dad controls all the money and says I'm useless.",
-	"I've been thinking about ending it all",
-	"the police stopped me again because of how I look",
-	"she hit me last week and I'm scared to go home",
-	"I'm not suicidal, just tired of everything at work",
-	"my friend said she wants to kill herself, what do I do",
-	"HR ignored my complaint about the harassment",
-	"I wish I could go to sleep and not wake up",
-	"kms this exam is impossible",
-	"we argue a lot but I feel safe",
-}
+// benchMessages are the twenty messages of figure (5) in bench: answers, idioms, risk said plainly and
+// obliquely, so that this benchmark predicts that figure.
+var benchMessages = triagedata.Figure5()
 
 // longMessages are the long end of what members write: several sentences, mixed concerns, risk buried late.
 var longMessages = []string{

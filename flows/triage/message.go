@@ -15,7 +15,7 @@ type message struct {
 	views   []clauseView
 	scans   []*phraseScan // scratch space, returned by release
 	joke, serious, past, resolved, recent,
-	fear, sinister, trivial, minor, figurative, denial bool
+	fear, sinister, trivial, minor, figurative, denial, departure bool
 	// vetoed is set when a risk rule matched but its context took the danger out (negation, the past, a joke, a
 	// denial): the model, which reads the same words without their context, must not overrule that judgement.
 	vetoed bool
@@ -57,6 +57,7 @@ func newMessage(cs []clause, lx *lexicon) *message {
 	m.minor = m.found.has(lx.minor)
 	m.figurative = m.found.has(lx.figurative)
 	m.denial = m.found.has(lx.denial) && !m.serious
+	m.departure = m.found.has(lx.departure) && !m.serious
 	return m
 }
 
@@ -199,6 +200,10 @@ func (m *message) judge(rl *rule, v *clauseView, start int, isAbstract bool) (si
 	}
 	// "It's a TikTok thing and she's fine", "I'm not going anywhere, it's a fantasy": a plain denial outweighs
 	// words of risk, except an act or a plan in progress.
+	// "Last day at the warehouse, said goodbye to everyone, new job Monday": the goodbye has its reason.
+	if m.departure && rl.flags&fFarewell != 0 {
+		return signal{}, false
+	}
 	if m.denial && rl.flags&fNoPast == 0 {
 		return signal{}, false
 	}

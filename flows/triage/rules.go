@@ -8,13 +8,14 @@ import (
 type flag uint16
 
 const (
-	fOwnNeg  flag = 1 << iota // the pattern carries its own negation ("no reason to live"): ignore negators
-	fThird                    // the risk concerns someone else
-	fThreat                   // a threat from someone: judged by fear, sinister and trivial conditions, jokes
-	fTopic                    // a topic word: dropped where the message talks about the topic in the abstract
-	fJokey                    // a phrase people also use in jest ("kill me now"): none with a joke, crisis when serious
-	fNoPast                   // past markers do not soften it (a plan or an act now)
-	fUpgrade                  // "I mean it" turns check into crisis
+	fOwnNeg   flag = 1 << iota // the pattern carries its own negation ("no reason to live"): ignore negators
+	fThird                     // the risk concerns someone else
+	fThreat                    // a threat from someone: judged by fear, sinister and trivial conditions, jokes
+	fTopic                     // a topic word: dropped where the message talks about the topic in the abstract
+	fJokey                     // a phrase people also use in jest ("kill me now"): none with a joke, crisis when serious
+	fNoPast                    // past markers do not soften it (a plan or an act now)
+	fUpgrade                   // "I mean it" turns check into crisis
+	fFarewell                  // a goodbye: an ordinary departure named in the message (a new job, a move) explains it
 )
 
 // rule is one risk pattern and what it means.
@@ -72,7 +73,7 @@ func riskRules() []rule {
 		r(`(?:praying|pray|hoping|hope) {gap1}(?:i|that i) (?:do not|dont|never|wont|will not) wake up`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
 		r(`disappointed (?:i|that i) (?:woke up|am still alive|am still here|survived)|(?:sad|upset|angry) (?:i|that i) woke up`, RiskCheck, fUpgrade, KindSuicide),
 		r(`(?:wrote|written|writing|write|left|leaving|finished) {gap2}(?:suicide note|goodbye note|goodbye letter|goodbye letters|note for|notes for|letters to|letter to|goodbye)`, RiskCheck, fUpgrade, KindSuicide),
-		r(`(?:saying|said|say) (?:my )?goodbyes?|this is (?:my )?goodbye|goodbye (?:everyone|forever|world)|final goodbye|last goodbye`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:saying|said|say) (?:my )?goodbyes?|this is (?:my )?goodbye|goodbye (?:everyone|forever|world)|final goodbye|last goodbye`, RiskCrisis, fUpgrade|fFarewell, KindSuicide),
 		r(`(?:giving|gave|give|gave away|giving away) {gap2}(?:my|all my) (?:stuff|things|belongings|possessions|cat|dog|pets|guitar|games|clothes|stuff away)`, RiskCheck, fUpgrade, KindSuicide),
 		r(`(?:wont|will not|won t) (?:be )?(?:need|needing) (?:them|it|this|these|any of it|anything)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
 		r(`(?:bought|buy|buying|got|have|found|tied|tying|hung|hanging|getting) {gap1}(?:a )?(?:rope|noose)|(?:a|the) (?:rope|noose) (?:ready|tied|is ready)`, RiskCrisis, fNoPast, KindSuicide),
@@ -212,7 +213,34 @@ func riskRules() []rule {
 		r(`(?:want|wanted|urge|urges) to (?:throw|shake|smother|drop) (?:him|her|my baby|the baby|my son|my daughter)`, RiskCrisis, 0, KindHarmOthers, KindChildAtRisk),
 		r(`(?:send|sends|post|posts|share|shares|show|shows) (?:the )?(?:old )?(?:ones|pics|photos|pictures|nudes|videos) (?:to|with) (?:my|her|his) (?:parents|mum|mom|dad|family|school|friends)|(?:more )?(?:pics|nudes|photos) or (?:he|she|they) (?:will |ll )?(?:send|post|share)`, RiskCrisis, 0, KindSexualAbuse),
 		r(`(?:taking|take|bringing|bring|carrying) (?:the|a|my|his|her) (?:machete|knife|gun|bat|axe|crowbar) (?:round|over|down) (?:there|to)|(?:wont|will not|won t) live to see|know (?:her|his|their) routine`, RiskCrisis, 0, KindHarmOthers),
-		r(`scared of what (?:i ll|ill|i will|i might|i d|i would|i could) do|(?:going to|gonna|about to) (?:lose it and )?do something (?:i ll|i will|i d|i would|i ll)? ?regret|(?:think|thinking|dream|dreaming) about (?:getting|get) (?:them|him|her) back|(?:get|getting|take|taking) revenge`, RiskCheck, fUpgrade, KindHarmOthers),
+		// Goodbyes and last arrangements in other words than "goodbye": a letter to whoever finds it, the last
+		// time one bothers anyone, the funeral prepared, the work of a life declared done.
+		r(`(?:to|dear) whoever (?:finds|find) (?:this|me)|whoever finds (?:this|me)|(?:this is|its|it s|this will be|that was) the last time (?:i|you ll|you will|youll) (?:bother|annoy|burden|trouble|hear from|ever hear from) (?:anyone|any of you|you all|you guys|you|everyone|anybody|me|u)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:dear|to) whoever (?:reads|is reading|read) this|(?:playlist|songs|music|outfit|clothes|flowers|readings?) (?:\S+ ){0,2}(?:for|at) my (?:own )?funeral|(?:done|finished|did) (?:all |everything )?what i (?:needed|had|came|was meant) to do (?:here|in this life|on this earth)`, RiskCheck, fUpgrade, KindSuicide),
+		// A lethal amount worked out for oneself; how dying by a method feels or how long it takes.
+		r(`(?:lethal|fatal|deadly) (?:dose |amount )?for (?:my|someone my) (?:weight|size|body)|(?:worked out|figured out|calculated|looked up|know) (?:exactly )?how (?:much|many) (?:\S+ ){0,3}(?:is|are|would be|it takes to be) (?:lethal|fatal|deadly)`, RiskCrisis, fNoPast|fUpgrade, KindSuicide),
+		r(`(?:does it|would it|will it) hurt to (?:drown|die|hang|bleed out|jump|overdose|od|suffocate)|how long (?:does it|would it|will it) take to (?:bleed out|drown|die|suffocate|hang)|what (?:does it|would it) feel like to (?:drown|die|bleed out|hang)`, RiskCheck, fUpgrade, KindSuicide),
+		// Other languages members write in, said plainly.
+		r(`je (?:veux|voudrais|vais) (?:mourir|me tuer|me suicider|en finir)|envie de (?:mourir|me tuer|en finir)|je suis sur le pont|(?:me quiero|quiero) (?:morir|matarme|suicidarme)|voy a (?:matarme|suicidarme)|ich (?:will|möchte|moechte) (?:sterben|nicht mehr leben)|ich (?:bringe|bring) mich um|(?:quero|vou) (?:morrer|me matar)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide), // English negators are no negation here: "ya no puedo más, me quiero morir"
+		// Cutting as the thing one goes to do, at the end of what one says.
+		r(`(?:go|went|going|run|ran|lock myself|locked myself) (?:\S+ ){0,5}and cut(?: myself| again)?$`, RiskCrisis, fNoPast, KindSelfHarm),
+		// Sex forced past a no, or pressed for until one gives in.
+		r(`(?:keeps|kept|keep) forcing (?:me|himself on me|herself on me)|(?:forces|forced|forcing) (?:me|himself on me) (?:\S+ ){0,3}(?:when|even when|after|though|even though) i (?:say|said|tell him|told him) no|i (?:say|said) no (?:and|but) (?:he|she|they) (?:does|did|do|keeps|kept|carries on|carried on|goes on|went on)(?: it)?(?: anyway)?|(?:does|did|do) it anyway (?:when|after|even when|even though|though) i (?:say|said) no`, RiskCrisis, fNoPast, KindSexualAbuse),
+		r(`(?:pressures|pressured|pressuring|pushes|pushed|pushing) me (?:\S+ ){0,2}(?:to )?do (?:stuff|things|something|sexual things) i (?:dont|don t|do not|didnt|didn t) want`, RiskCheck, 0, KindSexualAbuse),
+		// Papers taken by an employer or a partner: a sign of trafficking and control.
+		r(`(?:keeps|kept|took|takes|taken|has|holds|holding|hid|hides|locked up) (?:my|our|her|his|their) (?:passport|passports|papers|id cards|documents|visa)`, RiskCheck, fThreat, KindViolence),
+		// Threats said plainly enough: someone waiting outside, a warning of what comes next.
+		r(`(?:parked|waiting|standing|sitting|lurking) (?:right )?outside (?:my|our) (?:house|home|flat|apartment|door|building|window|work)|(?:wait|waiting) for me after (?:my|the) (?:shift|work|class|school)|(?:sort|sorts|sorting) me out|(?:deal|deals|dealing) with me|or else$|(?:said|says|told us|tells us) (?:we|i) (?:are|re|m|am|will be|ll be) next|(?:dont|don t|do not) deserve to live`, RiskCheck, fThreat, KindViolence),
+		// A threat dressed as a saying ("accidents happen in kitchens"): a counselor asks what they mean.
+		r(`(?:says|said|saying|say|tells me|told me|telling me|reminds me|reminding me|hints|hinted|hinting|warns|warned|warning|jokes|joked|joking) (?:\S+ ){0,2}(?:that )?(?:accidents happen|(?:it )?(?:would|d) be a (?:shame|pity) if (?:something|anything)|(?:people|women|wives|girls) (?:fall|trip|slip) down (?:the )?stairs|you know what happens to)|accidents happen (?:in|to) (?:kitchens|the kitchen|wives|women|girls|people who|those who|snitches)`, RiskCheck, 0, KindViolence),
+		// A child married off, or a marriage forced on anyone: 15 and under is a child at risk now; 16 and 17 a
+		// counselor checks; an adult forced to marry is asked about violence.
+		r(minorMarried(`(?:[4-9]|1[0-5])`, false)+`|child (?:bride|marriage)`, RiskCrisis, fNoPast|fThird, KindChildAtRisk),
+		r(minorMarried(`(?:[4-9]|1[0-5])`, true), RiskCrisis, fNoPast, KindChildAtRisk),
+		r(minorMarried(`(?:16|17)`, false), RiskCheck, fThird, KindChildAtRisk),
+		r(minorMarried(`(?:16|17)`, true), RiskCheck, 0, KindChildAtRisk),
+		r(`(?:forced|forcing|force|forces|making|makes|made|pressuring|pressure) (?:her|him|me|them|my \S+) (?:\S+ ){0,3}(?:to )?marry|marry (?:her|him|me|them) off|married (?:her|him|me|them) off|forced (?:marriage|wedding)`, RiskCheck, 0, KindViolence),
+		r(`scared of what (?:i ll|ill|i will|i might|i d|i would|i could) do|(?:going to|gonna|about to|will|ll) (?:lose it and |snap and |flip and |lose my (?:temper|cool|mind|shit) and )?do something (?:i ll|ill|i will|i d|id|i would|i might|i|i will really|i ll really)? ?(?:regret|be sorry for)|(?:not|wont|won t|cant|can t|cannot) (?:be )?(?:held )?responsible for what i (?:do|ll do|will do|might do|would do)|(?:think|thinking|dream|dreaming) about (?:getting|get) (?:them|him|her) back|(?:get|getting|take|taking) revenge`, RiskCheck, fUpgrade, KindHarmOthers),
 		r(`(?:1[0-7]) (?:year old|yo|yr old) (?:\S+ ){0,3}(?:dating|seeing|sleeping with|going out with) (?:a|an|this|some) (?:man|guy|adult|grown man)|(?:brushing|brushes|brushed|rubbing|rubs|rubbed|pressing|presses|pressed) (?:up )?against me`, RiskCheck, fThird, KindSexualAbuse),
 		r(`(?:he|she|they|kid|child|son|daughter|grandson|granddaughter|boy|girl) (?:\S+ ){0,1}(?:flinches|flinched|cowers|cowered)|not allowed to eat|(?:always|keeps|has|s) (?:got |getting |coming in with |turning up with )?(?:new )?bruises`, RiskCheck, fThird, KindChildAtRisk),
 		r(`(?:driv\S*|speeding|ride|riding) (?:\S+ ){0,2}too fast on purpose|(?:stopped|stop|not|dont|don t|never) (?:wearing|bothering with|putting on) (?:my |a )?seatbelt`, RiskCheck, fUpgrade, KindSuicide),
@@ -266,7 +294,29 @@ const joke = `\b(?:lol|haha|hahaha|hehe|jk|just kidding|kidding|joking|lmao|rofl
 // pastMarkers put an event in the distant past; resolved says it is behind the writer.
 const pastMarkers = `\b(?:used to|years ago|year ago|decade ago|(?:when|while) i was (?:younger|little|small|a kid|a child|a teen|a teenager|in (?:high|middle) school|in college|at uni|at university|\d+|a student|in my twenties)|as a (?:kid|child|teen|teenager)|in the past|back then|back in (?:high school|school|college|the day|\d+)|long time ago|long ago|growing up|in my teens|at \d+ i|in (?:my )?childhood|when we were (?:kids|young))\b`
 const resolved = `\b(?:(?:clean|sober|free) (?:for|since)|\d+ (?:years|months|yrs) (?:clean|sober|free)|clean now|doing (?:much |a lot |so much |way |really |very |so )?(?:better|well|good|ok|okay|fine|great)(?: now)?|pulled through|thriving|(?:have|has) been (?:ok|okay|fine|good|well|better|stable)|recovered|in recovery|recovering|no longer|not anymore|got help|getting help|(?:am|m|is|s|are) (?:safe|ok|okay|fine|good|in a better place) now|(?:have|has) not (?:cut|harmed|hurt|self harmed|felt|thought|had)|those days are behind me|(?:is|are|it is|its) (?:all )?behind me now|survived|in therapy for it|made it through|doing okay now|healed|left him|left her|moved out|protective order|restraining order|got out of (?:there|that|it))\b`
-const recent = `\b(?:now (?:he|she|they|he s|she s|hes|shes)|(?:is|are|it is|its|they are) back|coming back|again|lately|recently|tonight|today|right now|this (?:week|morning|evening|afternoon|month)|relapsed|last night|yesterday|anymore|currently|these days|every (?:day|night)|starting to|tomorrow|this weekend|soon|now i|still (?:want|think|cut|do it|hurt))\b`
+const recent = `\b(?:` + emergencyNow + `|now (?:he|she|they|he s|she s|hes|shes)|(?:is|are|it is|its|they are) back|coming back|again|lately|recently|tonight|today|right now|this (?:week|morning|evening|afternoon|month)|relapsed|last night|yesterday|anymore|currently|these days|every (?:day|night)|starting to|tomorrow|this weekend|soon|now i|still (?:want|think|cut|do it|hurt))\b`
+
+// minorMarried matches a child of the given ages married off, someone else (self false) or the writer.
+func minorMarried(age string, self bool) string {
+	years := `(?: years old| yrs old| year old| yr old| yo)?`
+	if self {
+		return `(?:i am|im|i m) (?:only |just )?` + age + years + ` (?:\S+ ){0,8}` + forcedMarriage + `|` + forcedMarriage +
+			` (?:\S+ ){0,6}(?:i am|im|i m) (?:only |just )?` + age
+	}
+	return age + years + ` (?:\S+ ){0,8}` + forcedMarriage + `|` + forcedMarriage + ` (?:\S+ ){0,6}(?:she|he|she s|he s|shes|hes) (?:is )?(?:only |just )?` + age +
+		`|(?:marrying|marry|marries|married) (?:my|our|his|her|their) (?:\S+ )?` + age + years + ` (?:\S+ ){0,2}off`
+}
+
+// forcedMarriage is a marriage arranged over someone's head: married off, promised to, made to marry.
+const forcedMarriage = `(?:married off|(?:marrying|marry|marries) (?:my|our|his|her|their) (?:\S+ ){0,4}off to|marry (?:her|him|me|them) off|marrying (?:her|him|me|them) off|(?:arranged|forced) (?:marriage|wedding)|arranging (?:her|his|my|their) marriage|promised (?:her|him|me) to|(?:make|makes|made|making|force|forces|forced|forcing|want|wants|wanted|taking|takes|took|sending|sends|sent|told|tells|telling|marrying) (?:her|him|me|them) (?:\S+ ){0,6}to (?:marry|get married|be married)|(?:have|has|had) to marry|to marry (?:a|an|some|this|that) (?:\S+ )?(?:man|woman|guy|stranger)|to marry (?:his|her|my|their) (?:\S+ )?(?:uncle|cousin|friend|boss))`
+
+// emergencyNow is danger happening as the member writes: someone in the house, a member hiding. It keeps a
+// message in the present however much history it also tells ("he has a restraining order. I'm hiding in the
+// wardrobe").
+const emergencyNow = `i can hear (?:him|her|them)|(?:is|s|are|re) (?:parked|waiting|standing|sitting) (?:right )?outside (?:my|our) (?:house|home|flat|apartment|door|building|window)|look out (?:the|your) window|(?:he|she|they|he s|she s|hes|shes|they re|theyre) (?:is |are )?(?:downstairs|upstairs|in the house|inside the house|at the door|at my door|outside my door|banging on|kicking the door|trying to get in|breaking in)|(?:just|has just|have just) (?:let|broke|walked|came|climbed|got) (?:himself |herself |themselves )?in|(?:i am|im|i m|we are|were|we re) (?:hiding|locked in|barricaded)`
+
+// departure names an ordinary reason to say goodbye to everyone: a last day, a new job, a move, retiring.
+const departure = `\b(?:last day (?:at|of|in)|new job|starting (?:a|my) new|retire|retiring|retired|retirement|moving (?:abroad|away|out|house|cities|countries|to|back)|move (?:abroad|away|to)|emigrating|relocating|farewell (?:party|drinks|lunch)|leaving (?:do|party|drinks)|going away party|graduat\S*|last shift|handed (?:in|back) my (?:keys|notice|badge|laptop)|(?:flight|plane) (?:is |leaves )?(?:tomorrow|tonight|next week)|study abroad|exchange year|semester abroad)\b`
 
 // pastYear puts the clause it is in, not the whole message, in the past: "I was suicidal in 2019".
 const pastYear = `\b(?:(?:in|during|back in) (?:19|20)\d\d)\b`
@@ -279,7 +329,7 @@ const relapse = `\b(?:again|relapsed|relapse|slipped|urges? (?:is|are) back|want
 const denial = `\b(?:(?:i am|im|i m) (?:actually|honestly|really|totally|genuinely) (?:fine|ok|okay|good|safe)|(?:she is|he is|they are|shes|hes|she s|he s) (?:fine|ok|okay|safe)(?: and)? (?:i|and i) believe|(?:tiktok|internet|gaming|meme|online) (?:thing|slang|word|term|trend)|(?:it is|its|it s) (?:just )?(?:a|my) fantasy|(?:i am|im|i m) not going anywhere|i (?:sometimes |always |often |only )?(?:joke|joked) about)\b`
 
 // recentStrong markers put a risk in the present even when the writer says it is behind them.
-const recentStrong = `\b(?:now (?:he|she|they|he s|she s|hes|shes)|again|relapsed|tonight|today|right now|lately|recently|last night|this week|yesterday|started)\b`
+const recentStrong = `\b(?:now (?:he|she|they|he s|she s|hes|shes)|again|relapsed|tonight|today|right now|lately|recently|last night|this week|yesterday|started|` + emergencyNow + `)\b`
 
 // abstract markers mean the message talks about a topic, not a disclosure.
 const abstract = `\b(?:(?:overdose|suicide|trauma|self harm|cardiac) (?:patient|patients|call|calls|case|cases|victim|victims|ward|team)|paramedic|pharmacist|nurse|chaplain|pathologist|coroner|asked (?:me )?if|asks (?:me )?if|asking (?:me )?if|a patient|my patient|patients|prevention|awareness|training|hotline|helpline|statistics|stats|rates|rate|research|essay|article|paper|book|novel|movie|film|show|series|documentary|podcast|song|lyrics|lecture|class|course|seminar|workshop|presentation|assembly|episode|character|(?:video|board|computer|card|online|mobile|phone|this|that|a|the) game|news|volunteer|volunteering|volunteered|campaign|charity|fundraiser|walk|module|project on|report on|study|studying|topic|trigger warning|tw|cw|poem|(?:a|the|short|this|that|bedtime|love|sad|true) story|story (?:about|of|where)|fiction|the word|used the word|slang|role play|roleplay|died by suicide|committed suicide|killed (?:himself|herself|themselves) (?:\S+ ){0,3}(?:ago|years|in \d+|last year|when))\b`

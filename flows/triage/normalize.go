@@ -15,7 +15,7 @@ type clause struct {
 // emoji that carry meaning for the rules become words.
 var emojiWords = map[rune]string{
 	'😂': "lol", '🤣': "lol", '💀': "lol", '😆': "lol", '😹': "lol", '🙃': "lol", '😭': "crying",
-	'🔪': "knife", '🔫': "gun", '💊': "pills", '🪢': "rope",
+	'🔪': "knife", '🔫': "gun", '💊': "pills", '🪢': "rope", '🪦': "grave", '⚰': "grave",
 }
 
 // foldRune maps accented letters to their base and curly quotes to straight ones.

@@ -10,8 +10,9 @@
 //	                                   token set when the key is created, so that a session deleted and
 //	                                   started again is never taken for the one before: sessions written before
 //	                                   it existed get one at their next step), d = the flows.Session as JSON.
-//	                                   TTL: the session TTL (FULCRUM_SESSION_TTL, default 7 days), renewed on
-//	                                   every step, so an inactive session expires on its own. A step is one
+//	                                   TTL: the session TTL (FULCRUM_SESSION_TTL, default 7 days), renewed by
+//	                                   a step once a hundredth of it has passed since this process last renewed
+//	                                   it, so an inactive session expires on its own. A step is one
 //	                                   compare-and-set script on v and i (store/redis.go); a process remembers
 //	                                   the sessions it stepped last so that it need not load them first.
 //	                                   When an intake ends (cancel, decline, the end of a flow) the hash becomes

@@ -13,7 +13,7 @@ type lexicon struct {
 
 	idioms, abstract, serious, joke, pastMarkers, resolved, recent, recentStrong,
 	fear, sinister, trivial, minor, figurative, otherSubject, selfAtRisk,
-	partnerPronoun, strongRelationship, milestone, relapse, denial, pastYear, departure patternID
+	partnerPronoun, strongRelationship, milestone, relapse, denial, pastYear, departure, leisure, selfWord patternID
 
 	scans sync.Pool // of *phraseScan, scratch space for reading messages
 }
@@ -46,7 +46,7 @@ func newLexicon() *lexicon {
 		{&lx.minor, minor}, {&lx.figurative, figurative}, {&lx.otherSubject, otherSubject},
 		{&lx.selfAtRisk, selfAtRisk}, {&lx.partnerPronoun, partnerPronoun},
 		{&lx.strongRelationship, strongRelationship}, {&lx.milestone, milestone}, {&lx.relapse, relapse},
-		{&lx.denial, denial}, {&lx.pastYear, pastYear}, {&lx.departure, departure},
+		{&lx.denial, denial}, {&lx.pastYear, pastYear}, {&lx.departure, departure}, {&lx.leisure, leisure}, {&lx.selfWord, selfWord},
 	} {
 		*p.id = add(p.src)
 	}

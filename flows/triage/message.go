@@ -204,6 +204,10 @@ func (m *message) judge(rl *rule, v *clauseView, start int, isAbstract bool) (si
 	if m.departure && rl.flags&fFarewell != 0 {
 		return signal{}, false
 	}
+	// "Bought rope for my climbing course": the object has its ordinary use in the same clause.
+	if rl.flags&fLeisure != 0 && !m.serious && v.raw.has(m.lx.leisure) && !v.raw.has(m.lx.selfWord) {
+		return signal{}, false
+	}
 	if m.denial && rl.flags&fNoPast == 0 {
 		return signal{}, false
 	}

@@ -240,9 +240,9 @@ func TestQualityHeldOut(t *testing.T) {
 	}
 	for _, path := range files {
 		f := measure(loadTSV(t, path), shippedModel())
-		t.Logf("%s, never seen by rules or model: risk recall %.3f (%d/%d), crisis recall %.3f, false positives %.3f (%d/%d), concern accuracy %.3f",
+		t.Logf("%s, never seen by rules or model: risk recall %.3f (%d/%d), crisis recall %.3f, crisis precision %.3f, false positives %.3f (%d/%d), concern accuracy %.3f",
 			filepath.Base(path), ratio(f.riskyHit, f.risky), f.riskyHit, f.risky, ratio(f.crisisHit, f.crisisLines),
-			ratio(f.safeFlagged, f.safe), f.safeFlagged, f.safe, ratio(f.concernHit, f.concernLines))
+			ratio(f.flaggedCrisisTrue, f.flaggedCrisis), ratio(f.safeFlagged, f.safe), f.safeFlagged, f.safe, ratio(f.concernHit, f.concernLines))
 		if r := ratio(f.riskyHit, f.risky); r < 0.85 {
 			t.Errorf("%s: held-out risk recall %.3f below 0.85", path, r)
 		}

@@ -168,6 +168,12 @@ func classify(text string, mdl *model) Result {
 	}
 	slices.SortStableFunc(res.Kinds, func(a, b Kind) int { return a.severity() - b.severity() })
 	res.ThirdParty = third
+	// A message the rules, ideas or model only asked about is a crisis when the words of crises in the corpus
+	// weigh far more in it than the words of messages a counselor would ask about: people tell a crisis in
+	// words no list anticipates. Said lightly, as a figure of speech, or denied, it stays a question.
+	if res.Risk == RiskCheck && !msg.joke && !msg.figurative && !msg.denial && mdl.urgent.score(clauses) > urgentThreshold {
+		res.Risk = RiskCrisis
+	}
 	return res
 }
 

@@ -128,7 +128,7 @@ func newEngine(env Env, prefix string) (*flows.Engine, *store.Redis) {
 // (1) Engine step latency for one member answering sequentially, beside PING by the same client, interleaved
 // so that both see the same machine.
 func stepLatency(ctx context.Context, env Env, opts Options) ([]Row, error) {
-	eng, _ := newEngine(env, env.Prefix+":seq")
+	eng, seqStore := newEngine(env, env.Prefix+":seq")
 	m := member{eng: eng, id: "bench:seq"}
 	if err := m.start(ctx); err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func stepLatency(ctx context.Context, env Env, opts Options) ([]Row, error) {
 		}
 		b := time.Since(start)
 		if i == warm {
-			payload = strings.Repeat("x", sessionBytes(ctx, env, env.Prefix+":seq", "bench:seq"))
+			payload = strings.Repeat("x", sessionBytes(ctx, seqStore, m.id))
 		}
 		start = time.Now()
 		if err := inMemory.step(ctx); err != nil {
@@ -240,13 +240,17 @@ func stepLatency(ctx context.Context, env Env, opts Options) ([]Row, error) {
 	}, nil
 }
 
-// sessionBytes is the length of session id's stored value under prefix, or 1 KiB when it cannot be read.
-func sessionBytes(ctx context.Context, env Env, prefix, id string) int {
-	n, err := env.Redis.HStrLen(ctx, prefix+":s:{"+id+"}", "d").Result()
-	if err != nil || n == 0 {
+// sessionBytes is about how many bytes a save of session id carries (its JSON), or 1 KiB when it cannot be read.
+func sessionBytes(ctx context.Context, st *store.Redis, id string) int {
+	s, err := st.Session(ctx, id)
+	if err != nil || s == nil {
 		return 1 << 10
 	}
-	return int(n)
+	data, err := json.Marshal(s)
+	if err != nil {
+		return 1 << 10
+	}
+	return len(data)
 }
 
 // memoryStore keeps one process's sessions in a map: the engine's step with no store to speak of, for figure 1's

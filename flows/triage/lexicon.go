@@ -13,7 +13,7 @@ type lexicon struct {
 
 	idioms, abstract, serious, joke, pastMarkers, resolved, recent, recentStrong,
 	fear, sinister, trivial, minor, figurative, otherSubject, selfAtRisk,
-	partnerPronoun, strongRelationship, milestone, relapse, denial, pastYear, departure, leisure, selfWord patternID
+	partnerPronoun, strongRelationship, milestone, relapse, denial, pastYear, departure, routineCheck, armed, selfWord, leap patternID
 
 	scans sync.Pool // of *phraseScan, scratch space for reading messages
 }
@@ -29,6 +29,9 @@ func newLexicon() *lexicon {
 	}
 	for i := range lx.rules {
 		lx.rules[i].pat = add(lx.rules[i].src)
+		if lx.rules[i].ordinary != "" {
+			lx.rules[i].ord = add(lx.rules[i].ordinary)
+		}
 	}
 	for i := range lx.cues {
 		lx.cues[i].pat = add(lx.cues[i].src)
@@ -46,7 +49,7 @@ func newLexicon() *lexicon {
 		{&lx.minor, minor}, {&lx.figurative, figurative}, {&lx.otherSubject, otherSubject},
 		{&lx.selfAtRisk, selfAtRisk}, {&lx.partnerPronoun, partnerPronoun},
 		{&lx.strongRelationship, strongRelationship}, {&lx.milestone, milestone}, {&lx.relapse, relapse},
-		{&lx.denial, denial}, {&lx.pastYear, pastYear}, {&lx.departure, departure}, {&lx.leisure, leisure}, {&lx.selfWord, selfWord},
+		{&lx.denial, denial}, {&lx.pastYear, pastYear}, {&lx.departure, departure}, {&lx.routineCheck, routineCheck}, {&lx.armed, armed}, {&lx.selfWord, selfWord}, {&lx.leap, leap},
 	} {
 		*p.id = add(p.src)
 	}

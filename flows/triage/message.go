@@ -15,7 +15,7 @@ type message struct {
 	views   []clauseView
 	scans   []*phraseScan // scratch space, returned by release
 	joke, serious, past, resolved, recent,
-	fear, sinister, trivial, minor, figurative, denial, departure bool
+	fear, sinister, trivial, minor, figurative, denial bool
 	// vetoed is set when a risk rule matched but its context took the danger out (negation, the past, a joke, a
 	// denial): the model, which reads the same words without their context, must not overrule that judgement.
 	vetoed bool
@@ -28,6 +28,19 @@ type clauseView struct {
 	raw   span // the clause as written, a span of the whole message
 	found span // the clause with its idioms blanked out; raw when it has none
 	ready bool
+	// explained are the stretches of found where a rule's object stood down for the ordinary life that explains
+	// it (standsDown): the idea reader does not read a method there either.
+	explained [][2]int
+}
+
+// explainedAt reports whether a match at loc in found lies within a stretch a rule's object stood down for.
+func (v *clauseView) explainedAt(loc [2]int) bool {
+	for _, e := range v.explained {
+		if loc[0] >= e[0] && loc[1] <= e[1] {
+			return true
+		}
+	}
+	return false
 }
 
 func newMessage(cs []clause, lx *lexicon) *message {
@@ -57,7 +70,6 @@ func newMessage(cs []clause, lx *lexicon) *message {
 	m.minor = m.found.has(lx.minor)
 	m.figurative = m.found.has(lx.figurative)
 	m.denial = m.found.has(lx.denial) && !m.serious
-	m.departure = m.found.has(lx.departure) && !m.serious
 	return m
 }
 
@@ -163,6 +175,12 @@ func (m *message) risks() []signal {
 		for j := range m.lx.rules {
 			rl := &m.lx.rules[j]
 			for _, loc := range v.found.matches(rl.pat, -1) {
+				if m.standsDown(rl, v, loc) {
+					// A goodbye with its reason explains the message, model and all; a hobby's rope explains
+					// only itself: the model may still ask.
+					m.vetoed = m.vetoed || rl.flags&fFarewell != 0
+					break
+				}
 				if s, ok := m.judge(rl, v, loc[0], isAbstract); ok {
 					out = append(out, s)
 					break
@@ -172,6 +190,52 @@ func (m *message) risks() []signal {
 		}
 	}
 	return out
+}
+
+// standsDown reports whether a rule's match at loc gives way to the ordinary life its own clause names: a goodbye
+// with its reason ("last day at the warehouse, said goodbye to everyone, new job Monday": fFarewell), or the
+// rule's object with what explains it ("bought rope for my climbing course": rule.ordinary). Never when the message
+// is said in earnest, when the clause turns the object on the writer ("the rope I bought is for myself"), or when
+// the clause also speaks of death, hopelessness, a threat, sexual harm or harm to others, of a jump, of a gun made
+// ready, or of any method outside the match ("rope from climbing and the pills ready").
+func (m *message) standsDown(rl *rule, v *clauseView, loc [2]int) bool {
+	switch {
+	case m.serious || v.raw.has(m.lx.selfWord):
+		return false
+	case rl.flags&fFarewell != 0 && v.raw.has(m.lx.departure):
+		return !m.speaksOfDanger(v) && !v.raw.has(m.lx.concepts[cMethodStrong])
+	case rl.ordinary != "" && v.raw.has(rl.ord):
+		if m.speaksOfDanger(v) || v.raw.has(m.lx.leap) || v.raw.has(m.lx.armed) {
+			return false
+		}
+		for _, c := range []concept{cMethod, cMethodStrong} {
+			for _, at := range v.found.matches(m.lx.concepts[c], -1) {
+				if at[0] < loc[0] || at[1] > loc[1] {
+					return false // another method in the clause
+				}
+			}
+		}
+		v.explained = append(v.explained, loc)
+		return true
+	}
+	return false
+}
+
+// speaksOfDanger reports whether a clause holds an idea of danger: death, hopelessness, a threat, sexual harm,
+// harm to others, self-harm in earnest.
+func (m *message) speaksOfDanger(v *clauseView) bool {
+	for _, c := range []concept{cDeath, cHopeless, cThreat, cSexual, cHarmOthers, cSelfHarmStrong} {
+		if v.raw.has(m.lx.concepts[c]) {
+			return true
+		}
+	}
+	return false
+}
+
+// routineBlood reports whether a clause draws blood for an ordinary reason ("going to give blood today") and
+// says nothing else of danger, so that the idea reader does not take the blood for an injury.
+func (m *message) routineBlood(v *clauseView) bool {
+	return !m.serious && v.raw.has(m.lx.routineCheck) && !v.raw.has(m.lx.selfWord) && !m.speaksOfDanger(v)
 }
 
 // judge decides what one match means in its context, or drops it.
@@ -200,14 +264,6 @@ func (m *message) judge(rl *rule, v *clauseView, start int, isAbstract bool) (si
 	}
 	// "It's a TikTok thing and she's fine", "I'm not going anywhere, it's a fantasy": a plain denial outweighs
 	// words of risk, except an act or a plan in progress.
-	// "Last day at the warehouse, said goodbye to everyone, new job Monday": the goodbye has its reason.
-	if m.departure && rl.flags&fFarewell != 0 {
-		return signal{}, false
-	}
-	// "Bought rope for my climbing course": the object has its ordinary use in the same clause.
-	if rl.flags&fLeisure != 0 && !m.serious && v.raw.has(m.lx.leisure) && !v.raw.has(m.lx.selfWord) {
-		return signal{}, false
-	}
 	if m.denial && rl.flags&fNoPast == 0 {
 		return signal{}, false
 	}

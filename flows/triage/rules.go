@@ -15,8 +15,7 @@ const (
 	fJokey                     // a phrase people also use in jest ("kill me now"): none with a joke, crisis when serious
 	fNoPast                    // past markers do not soften it (a plan or an act now)
 	fUpgrade                   // "I mean it" turns check into crisis
-	fFarewell                  // a goodbye: an ordinary departure named in the message (a new job, a move) explains it
-	fLeisure                   // an object or place also met in ordinary life: a sport, a hobby, a check-up named in the same clause explains it
+	fFarewell                  // a goodbye: an ordinary departure named in the same clause (a new job, a move) explains it
 )
 
 // rule is one risk pattern and what it means.
@@ -26,6 +25,17 @@ type rule struct {
 	kinds []Kind
 	risk  Risk
 	flags flag
+	// ordinary, when set, is the ordinary life that explains the rule's object in the same clause (a rope and
+	// climbing, a gun and hunting season, a bridge and the fireworks), and ord where the lexicon holds it; see
+	// message.standsDown.
+	ordinary string
+	ord      patternID
+}
+
+// explainedBy returns the rule with the ordinary life that explains its object.
+func (r rule) explainedBy(ordinary string) rule {
+	r.ordinary = ordinary
+	return r
 }
 
 // macros shorten the patterns; each expands to a regexp fragment over normalised words.
@@ -74,11 +84,12 @@ func riskRules() []rule {
 		r(`(?:praying|pray|hoping|hope) {gap1}(?:i|that i) (?:do not|dont|never|wont|will not) wake up`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
 		r(`disappointed (?:i|that i) (?:woke up|am still alive|am still here|survived)|(?:sad|upset|angry) (?:i|that i) woke up`, RiskCheck, fUpgrade, KindSuicide),
 		r(`(?:wrote|written|writing|write|left|leaving|finished) {gap2}(?:suicide note|goodbye note|goodbye letter|goodbye letters|note for|notes for|letters to|letter to|goodbye)`, RiskCheck, fUpgrade, KindSuicide),
-		r(`(?:saying|said|say) (?:my )?goodbyes?|this is (?:my )?goodbye|goodbye (?:everyone|forever|world)|final goodbye|last goodbye`, RiskCrisis, fUpgrade|fFarewell, KindSuicide),
+		r(`(?:saying|said|say) (?:my )?goodbyes?`, RiskCrisis, fUpgrade|fFarewell, KindSuicide),
+		r(`this is (?:my )?goodbye|goodbye (?:everyone|forever|world)|final goodbye|last goodbye`, RiskCrisis, fUpgrade, KindSuicide),
 		r(`(?:giving|gave|give|gave away|giving away) {gap2}(?:my|all my) (?:stuff|things|belongings|possessions|cat|dog|pets|guitar|games|clothes|stuff away)`, RiskCheck, fUpgrade, KindSuicide),
 		r(`(?:wont|will not|won t) (?:be )?(?:need|needing) (?:them|it|this|these|any of it|anything)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
-		r(`(?:bought|buy|buying|got|have|found|tied|tying|hung|hanging|getting) {gap1}(?:a )?(?:rope|noose)|(?:a|the) (?:rope|noose) (?:ready|tied|is ready)|(?:the|a) (?:rope|noose) (?:i|ive|i ve) (?:bought|got|made|tied|have)`, RiskCrisis, fNoPast|fLeisure, KindSuicide),
-		r(`(?:bought|buy|buying|got|have|loaded|loading|found|took) {gap1}(?:a|my|dads|dad|the|fathers|father|his|her) (?:gun|pistol|rifle|firearm|revolver|shotgun)`, RiskCheck, fUpgrade|fLeisure, KindSuicide),
+		r(`(?:bought|buy|buying|got|have|found|tied|tying|hung|hanging|getting) {gap1}(?:a )?(?:rope|noose)|(?:a|the) (?:rope|noose) (?:ready|tied|is ready)|(?:the|a) (?:rope|noose) (?:i|ive|i ve) (?:bought|got|made|tied|have)`, RiskCrisis, fNoPast, KindSuicide).explainedBy(ropeHobby),
+		r(`(?:bought|buy|buying|got|have|loaded|loading|found|took) {gap1}(?:a|my|dads|dad|the|fathers|father|his|her) (?:gun|pistol|rifle|firearm|revolver|shotgun)`, RiskCheck, fUpgrade, KindSuicide).explainedBy(gunHobby),
 		r(`(?:gun|pistol|rifle|revolver|shotgun|pills|rope) and (?:i am|im) not (?:scared|afraid) (?:anymore|now)`, RiskCrisis, fOwnNeg, KindSuicide),
 		r(`^(?:i have|ive|i) (?:finally )?decided$|(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday|tomorrow|tonight|today|this weekend|next week) is the (?:day|night)|(?:not|isnt) (?:sleepy|physically) tired|tired tired`, RiskCheck, fOwnNeg|fUpgrade, KindSuicide),
 		r(`(?:have been|been|keep|kept|am|started|start|was) cutting(?: (?:every|again|myself|more|deeper|at night|tonight|for|since|my|a lot|badly))?|(?:did|done) it again (?:before|after|tonight|today|last night)`, RiskCrisis, fNoPast, KindSelfHarm),
@@ -104,7 +115,7 @@ func riskRules() []rule {
 		r(`(?:giving|gave|give) away (?:a lot of |all of |most of |all )?(?:my|our)? ?(?:things|stuff|belongings|possessions|clothes)|(?:who|whom) gets my (?:stuff|things)|sorted (?:out )?my (?:accounts|passwords|affairs|will)|(?:tying|tie) up loose ends|(?:my|a) will (?:ready|written|sorted)|life insurance`, RiskCheck, fUpgrade, KindSuicide),
 		r(`(?:i have|ive|have|got|made|making|with) (?:a|the) plan\b|(?:planning|planned|plan|plans) (?:how|when|where|my death|my suicide|it out|the day)|i know (?:how|when|where) (?:i will|ill|i am going to|im going to|i would) do it|decide when|(?:the|my) note is (?:written|ready|done)|going to do it|gonna do it|am doing it tonight|doing it tonight|(?:i am|im) not coming back|(?:do not|dont) try to stop me|(?:wont|will not) be (?:here|around) (?:for|by|next|tomorrow|much)`, RiskCrisis, fNoPast|fOwnNeg, KindSuicide),
 		r(`(?:think|thinking|thought) about using (?:it|them|the gun|the rope|the pills)|(?:loaded|cleaned and loaded) (?:in|and|by)|(?:gun|revolver|pistol|rifle) (?:loaded|cleaned|in my (?:lap|hand|mouth))|(?:pills|tablets|razor|blade|rope|noose|gun|pistol) (?:lined up|ready|in my hand|on my desk|next to me|in front of me)|(?:lined up|counting) (?:the |my )?(?:pills|them)|(?:have|got|holding) (?:the|my|a) (?:pills|razor|blade|rope|pistol|gun)(?: ready| right here| now)?$|(?:in the bathroom|on the bridge|on the roof|on the ledge|on the platform) with (?:the|a|my) (?:razor|pills|rope|knife|gun)`, RiskCrisis, fNoPast, KindSuicide),
-		r(`(?:climbed|climb|climbing|standing|stood|sitting|sat|hanging) (?:over|on|off) (?:the|a) (?:railing|ledge|edge|roof|bridge|balcony)|walk to the bridge|look down|(?:on|at) the (?:roof|top) of (?:my|the) (?:building|garage|parking)|standing on the platform|next train|going to jump|gonna jump|(?:i will|ill) jump|jump (?:off|from)|jumping off|(?:car|engine) running in (?:the|a|my) (?:closed )?garage|(?:in|inside) (?:the|my|a) (?:closed |locked |shut )?garage with the (?:car|engine) (?:running|on)|driving to the (?:lake|river|bridge|cliff|sea|ocean)|into the (?:lake|river|sea)`, RiskCrisis, fNoPast|fLeisure, KindSuicide),
+		r(`(?:climbed|climb|climbing|standing|stood|sitting|sat|hanging) (?:over|on|off) (?:the|a) (?:railing|ledge|edge|roof|bridge|balcony)|walk to the bridge|look down|(?:on|at) the (?:roof|top) of (?:my|the) (?:building|garage|parking)|standing on the platform|next train|going to jump|gonna jump|(?:i will|ill) jump|jump (?:off|from)|jumping off|(?:car|engine) running in (?:the|a|my) (?:closed )?garage|(?:in|inside) (?:the|my|a) (?:closed |locked |shut )?garage with the (?:car|engine) (?:running|on)|driving to the (?:lake|river|bridge|cliff|sea|ocean)|into the (?:lake|river|sea)`, RiskCrisis, fNoPast, KindSuicide).explainedBy(heightView),
 		r(`how many (?:\S+ ){0,4}(?:pills|tablets|tylenol|advil|paracetamol|sleeping pills|of (?:my|her|his|the) (?:pills|meds)) (?:\S+ ){0,3}(?:it takes|would it take|to take|it would take|does it take|would kill|to die|to overdose|is enough|are enough)|(?:know|found out) the number now|(?:where|what) (?:she|he|mom|dad|my mom|my dad) keeps (?:her|his|the) (?:pills|gun|rifle|meds)`, RiskCrisis, fNoPast, KindSuicide),
 		r(`(?:want|wanna) to (?:actually )?be dead|(?:want|wanting|wanted) to be gone (?:for good|forever)|grant (?:her|his|their) wish|(?:make|making) it to (?:18|my birthday|next year|christmas)|not (?:going to|gonna) make it to`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide),
 		r(`(?:slam|slamming|slammed|bang|banging|banged|hit|hitting|punch|punching) my (?:head|fists|fist) (?:into|against|on) (?:the|a) (?:wall|floor|desk|door)|(?:scratch|scratching|scratched|pick|picking) (?:my )?(?:arms|skin|legs) until (?:they|it) bleed|(?:with|have) (?:the|a) (?:razor|blade)`, RiskCrisis, fNoPast, KindSelfHarm),
@@ -148,6 +159,7 @@ func riskRules() []rule {
 		r(`(?:bruises|bruise|black eye|marks|bleeding|broken (?:rib|nose|arm)) (?:from|that|where|because) (?:him|her|he|she|them|they|my)`, RiskCrisis, 0, KindViolence),
 
 		// Sexual abuse and assault.
+		r(`(?:raped|molested|groped|sexually assaulted|sexually abused) me|(?:i was|i got|i ve been|ive been|i have been|i m being|im being|i am being|got) (?:raped|molested|groped|sexually assaulted|sexually abused)`, RiskCrisis, fThreat, KindSexualAbuse),
 		r(`raped|rape me|rapes me|raping me|sexually (?:assaulted|abused|harassed me|touched)|sexual (?:assault|abuse)|molested|molests|molesting|groped|gropes|groping me`, RiskCrisis, fTopic|fThreat, KindSexualAbuse),
 		r(`(?:forced|forces|forcing|pressured|pressures|pressuring|made|makes|coerced|coerces) me (?:to|into)? {gap1}(?:have sex|sex|do sexual|sexual|sleep with|touch him|touch her|perform|give him|suck|undress|send nudes|watch porn)`, RiskCrisis, fThreat, KindSexualAbuse),
 		r(`(?:touched|touches|touching|grabbed|grabs) (?:me|my (?:body|breasts|chest|butt|ass|bum|thigh|thighs|leg|legs|private|privates|crotch|boobs)) {gap2}(?:inappropriately|private|privates|breasts|chest|down there|between my legs|under my|without|when i said no|at night|in my sleep|while i slept)`, RiskCrisis, fThreat, KindSexualAbuse),
@@ -216,13 +228,13 @@ func riskRules() []rule {
 		r(`(?:taking|take|bringing|bring|carrying) (?:the|a|my|his|her) (?:machete|knife|gun|bat|axe|crowbar) (?:round|over|down) (?:there|to)|(?:wont|will not|won t) live to see|know (?:her|his|their) routine`, RiskCrisis, 0, KindHarmOthers),
 		// Goodbyes and last arrangements in other words than "goodbye": a letter to whoever finds it, the last
 		// time one bothers anyone, the funeral prepared, the work of a life declared done.
-		r(`(?:to|dear) whoever (?:finds|find) (?:this|me)|whoever finds (?:this|me)|(?:this is|its|it s|this will be|that was) the last time (?:i|you ll|you will|youll) (?:bother|annoy|burden|trouble|hear from|ever hear from) (?:anyone|any of you|you all|you guys|you|everyone|anybody|me|u)`, RiskCrisis, fUpgrade, KindSuicide),
-		r(`(?:dear|to) whoever (?:reads|is reading|read) this|(?:playlist|songs|music|outfit|clothes|flowers|readings?) (?:\S+ ){0,2}(?:for|at) my (?:own )?funeral|(?:done|finished|did) (?:all |everything )?what i (?:needed|had|came|was meant) to do (?:here|in this life|on this earth)`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:to|dear) whoever (?:finds|find) (?:me|my body)|whoever finds (?:me|my body)|(?:this is|its|it s|this will be|that was) the last time (?:i|you ll|you will|youll) (?:bother|annoy|burden|trouble|hear from|ever hear from) (?:anyone|any of you|you all|you guys|you|everyone|anybody|me|u)`, RiskCrisis, fUpgrade, KindSuicide),
+		r(`(?:dear|to) whoever (?:finds|find) this|(?:playlist|songs|music|outfit|clothes|flowers|readings?) (?:\S+ ){0,2}(?:for|at) my (?:own )?funeral|(?:done|finished|did) (?:all |everything )?what i (?:needed|had|came|was meant) to do (?:here|in this life|on this earth)`, RiskCheck, fUpgrade, KindSuicide),
 		// A lethal amount worked out for oneself; how dying by a method feels or how long it takes.
 		r(`(?:lethal|fatal|deadly) (?:dose |amount )?for (?:my|someone my) (?:weight|size|body)|(?:worked out|figured out|calculated|looked up|know) (?:exactly )?how (?:much|many) (?:\S+ ){0,3}(?:is|are|would be|it takes to be) (?:lethal|fatal|deadly)`, RiskCrisis, fNoPast|fUpgrade, KindSuicide),
 		r(`(?:does it|would it|will it) hurt to (?:drown|die|hang|bleed out|jump|overdose|od|suffocate)|how long (?:does it|would it|will it) take to (?:bleed out|drown|die|suffocate|hang)|what (?:does it|would it) feel like to (?:drown|die|bleed out|hang)`, RiskCheck, fUpgrade, KindSuicide),
 		// Other languages members write in, said plainly.
-		r(`je (?:veux|voudrais|vais) (?:mourir|me tuer|me suicider|en finir)|envie de (?:mourir|me tuer|en finir)|je suis sur le pont|(?:me quiero|quiero) (?:morir|matarme|suicidarme)|voy a (?:matarme|suicidarme)|ich (?:will|möchte|moechte) (?:sterben|nicht mehr leben)|ich (?:bringe|bring) mich um|(?:quero|vou) (?:morrer|me matar)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide), // English negators are no negation here: "ya no puedo más, me quiero morir"
+		r(`je (?:veux|voudrais|vais) (?:mourir|me tuer|me suicider|en finir)|envie de (?:mourir|me tuer|en finir)|(?:je suis|suis) sur le pont maintenant|(?:me quiero|quiero) (?:morir|matarme|suicidarme)|voy a (?:matarme|suicidarme)|ich (?:will|möchte|moechte) (?:sterben|nicht mehr leben)|ich (?:bringe|bring) mich um|(?:quero|vou) (?:morrer|me matar)`, RiskCrisis, fOwnNeg|fUpgrade, KindSuicide), // English negators are no negation here: "ya no puedo más, me quiero morir"
 		// Cutting as the thing one goes to do, at the end of what one says.
 		r(`(?:go|went|going|run|ran|lock myself|locked myself) (?:\S+ ){0,5}and cut(?: myself| again)?$`, RiskCrisis, fNoPast, KindSelfHarm),
 		// Sex forced past a no, or pressed for until one gives in.
@@ -231,14 +243,19 @@ func riskRules() []rule {
 		// Papers taken by an employer or a partner: a sign of trafficking and control.
 		r(`(?:keeps|kept|took|takes|taken|has|holds|holding|hid|hides|locked up) (?:my|our|her|his|their) (?:passport|passports|papers|id cards|documents|visa)`, RiskCheck, fThreat, KindViolence),
 		// Threats said plainly enough: someone waiting outside, a warning of what comes next.
-		r(`(?:parked|waiting|standing|sitting|lurking) (?:right )?outside (?:my|our) (?:house|home|flat|apartment|door|building|window|work)|(?:wait|waiting) for me after (?:my|the) (?:shift|work|class|school)|(?:sort|sorts|sorting) me out|(?:deal|deals|dealing) with me|or else$|(?:said|says|told us|tells us) (?:we|i) (?:are|re|m|am|will be|ll be) next|(?:dont|don t|do not) deserve to live`, RiskCheck, fThreat, KindViolence),
+		r(`(?:parked|waiting|standing|sitting|lurking) (?:right )?outside (?:my|our) (?:house|home|flat|apartment|door|building|window|work)|(?:wait|waiting) for me after (?:my|the) (?:shift|work|class|school)|or else$|(?:sort|sorts|sorting) (?:me|us|her|him) out (?:\S+ ){0,12}(?:fists|fist|beating|knife|bat)|(?:said|says|told us|tells us) (?:we|i) (?:are|re|m|am|will be|ll be) next|(?:dont|don t|do not) deserve to live`, RiskCheck, fThreat, KindViolence),
 		// blind9's misses, by category. Passive wishes not to exist, said sideways.
-		r(`(?:press|push|pressed|pushed) a button (?:and|to) (?:stop existing|not exist|disappear|never wake up|be gone)|not exist for a (?:bit|while)|(?:fall asleep|sleep) for (?:a year|a month|months|years|a decade)(?: or (?:forever|longer))?|(?:does|would|will) (?:anyone|anybody) (?:\S+ ){0,2}care if i(?: m| am|m)? (?:here|gone|alive|around|not)|(?:dont|don t|do not|cant|can t|cannot) see the next (?:part|chapter|year|bit)|(?:dark|bad|intrusive) thoughts (?:are )?(?:back|coming back|returning)`, RiskCheck, fUpgrade, KindSuicide),
+		r(`(?:press|push|pressed|pushed) a button (?:and|to) (?:stop existing|not exist|disappear|never wake up|be gone)|not exist for a (?:bit|while)|(?:fall asleep|sleep) for (?:a year|a month|months|years|a decade) (?:or|and) (?:forever|never wake up)|(?:does|would|will) (?:anyone|anybody) (?:\S+ ){0,2}care if i(?: m| am|m)? (?:here|gone|alive|around|not)|(?:dont|don t|do not|cant|can t|cannot) see the next (?:part|chapter|year|bit)|(?:dark|bad|intrusive) thoughts (?:are )?(?:back|coming back|returning)`, RiskCheck, fUpgrade, KindSuicide),
 		r(`(?:feels?|feeling|felt) like (?:i m |im |i am |being |i was )?(?:already )?dead(?: already| inside)?|(?:already|just) dead inside`, RiskCheck, fJokey, KindSuicide),
+		// Someone saw the marks of self-harm.
+		r(`(?:saw|seen|noticed|found|sees|notices) my (?:fresh |new |old )?(?:cuts|scars|marks|burns|self harm)`, RiskCheck, fUpgrade, KindSelfHarm),
+		// A gun got outside the law.
+		r(`(?:sell|sold|selling|sells) me a (?:gun|pistol|rifle|firearm|piece)|(?:got|bought|buy|buying) (?:a|one) (?:gun|pistol|piece) (?:off|from) (?:a|some|this|my) (?:\S+ )?(?:guy|man|dealer|friend|contact)`, RiskCheck, fUpgrade, KindSuicide, KindHarmOthers),
 		// Self-harm tools bought again after a time without.
-		r(`(?:bought|buying|got|getting|picked up) (?:a )?(?:pack of |new |some )?(?:razors|razor blades|blades|a razor)`, RiskCheck, fUpgrade|fLeisure, KindSelfHarm),
+		r(`(?:bought|buying|got|getting|picked up) (?:a )?(?:pack of |new |some )?(?:razors|razor blades|blades|a razor)`, RiskCheck, fUpgrade, KindSelfHarm),
 		// Violence in other languages, and a threat for tonight in plain broken English.
-		r(`me (?:pego|pega|golpea|golpeo|golpeó|pegó)|me (?:va|quiere|van) a matar|il va me tuer|er bringt mich um|(?:he|she|they) (?:kills|kill|killing|will kill|ll kill|gonna kill|going to kill) me tonight|tonight (?:he|she|they) (?:kills|kill|will kill|ll kill|gonna kill) me`, RiskCrisis, fOwnNeg|fNoPast, KindViolence),
+		r(`me (?:pego|pega|golpea|golpeo|golpeó|pegó)|(?:he|she|they) (?:kills|kill|killing|will kill|ll kill|gonna kill|going to kill) me tonight|tonight (?:he|she|they) (?:kills|kill|will kill|ll kill|gonna kill) me`, RiskCrisis, fOwnNeg|fNoPast, KindViolence),
+		r(`me (?:va|quiere|van) a matar|il va me tuer|er bringt mich um`, RiskCheck, fOwnNeg|fThreat, KindViolence),
 		// Threats in their stock phrases.
 		r(`sleep with one eye open|(?:find|hunt|track) me (?:down )?wherever|teach (?:a|us|them|her|him|me|my \S+) (?:a )?lesson|go postal|going postal`, RiskCheck, fThreat, KindViolence),
 		r(`(?:threw|throws|hurled|hurls) (?:a|the|his|her) \S+ at (?:me|my head|my face)`, RiskCheck, fThreat, KindViolence),
@@ -246,7 +263,7 @@ func riskRules() []rule {
 		// A child's injuries with a story, a small child hit with things, a baby left alone.
 		r(`(?:comes|came|coming) (?:back|home) (?:from (?:\S+ ){1,3})?with (?:bruises|marks|burns|a black eye)|(?:spanks|hits|smacks|beats) (?:his|her|their|my) (?:\d+ (?:year old|yr old|yo)|toddler|baby|little one) (?:\S+ ){0,2}with|(?:never|dont|don t|cant|can t|can not|cannot) hear (?:an|any) (?:adult|grown up|parent)`, RiskCheck, fThird, KindChildAtRisk),
 		// A threat dressed as a saying ("accidents happen in kitchens"): a counselor asks what they mean.
-		r(`(?:says|said|saying|say|tells me|told me|telling me|reminds me|reminding me|hints|hinted|hinting|warns|warned|warning|jokes|joked|joking) (?:\S+ ){0,2}(?:that )?(?:accidents happen|(?:it )?(?:would|d) be a (?:shame|pity) if (?:something|anything)|(?:people|women|wives|girls) (?:fall|trip|slip) down (?:the )?stairs|you know what happens to)|accidents happen (?:in|to) (?:kitchens|the kitchen|wives|women|girls|people who|those who|snitches)`, RiskCheck, 0, KindViolence),
+		r(`(?:says|said|saying|say|tells me|told me|telling me|reminds me|reminding me|hints|hinted|hinting|warns|warned|warning|jokes|joked|joking) (?:\S+ ){0,2}(?:that )?(?:accidents happen|(?:it )?(?:would|d) be a (?:shame|pity) if (?:something|anything)|(?:people|women|wives|girls) (?:fall|trip|slip) down (?:the )?stairs|you know what happens to)|accidents happen to (?:wives|women|girls|people who|those who|snitches)`, RiskCheck, 0, KindViolence),
 		// A child married off, or a marriage forced on anyone: 15 and under is a child at risk now; 16 and 17 a
 		// counselor checks; an adult forced to marry is asked about violence.
 		r(minorMarried(`(?:[4-9]|1[0-5])`, false)+`|child (?:bride|marriage)`, RiskCrisis, fNoPast|fThird, KindChildAtRisk),
@@ -265,7 +282,7 @@ func riskRules() []rule {
 // idioms are figures of speech with frightening words; they are blanked out before the risk rules run.
 var idioms = `\b(?:` + strings.Join([]string{
 	`(?:is|are|was|were|it is|its|this|that|these|those|they|the \S+|my \S+|work|school|traffic|homework|deadline|deadlines|commute|exams?|finals|heat|weather|suspense|job|boss|meeting|meetings|kids|baby|back|feet|head|shoes|knees|hangover) (?:is |are |was |s |were |honestly |literally |really |actually |just )?(?:killing|murdering|killin) me`, `(?:it is|its|this|that|these|those|the \S+|my (?:feet|back|head|knees|shoes|job|commute|legs|neck|hangover|schedule|exams?|homework|allergies|cramps|period)|work|school|traffic|homework|deadline|deadlines|commute|exams?|finals|heat|weather|suspense|job|boss|meeting|meetings|kids|baby|back|feet|head|shoes|knees|hangover) (?:is |are |was |s |were |honestly |literally |really |actually |just |gonna |going to )?(?:killing|kill|murdering|killin) me`,
-	`killing (?:it|them|time|the game|the vibe)`, `(?:would|d|i would|id|could|to) (?:literally |honestly |actually |totally |so )?(?:kill|murder|die) for (?:a|an|some|that|this|the|one|my|more|another|his|her|good|\S+)`,
+	`killing (?:it|them|time|the game|the vibe)`, `(?:i ll|ill|i will|i could|could|can|gonna|going to|i d|id) (?:just )?die happy`, `(?:would|d|i would|id|could|to) (?:literally |honestly |actually |totally |so )?(?:kill|murder|die) for (?:a|an|some|that|this|the|one|my|more|another|his|her|good|\S+)`,
 	`dying (?:to|for) (?:see|know|try|meet|hear|get|go|watch|eat|read|tell|ask|a|an|some|the|this|that|have|find|visit|play|talk|start)`,
 	`(?:died|dying|die|dead|crying) (?:of|from|with|laughing|of laughter|of embarrassment|of boredom|of shame|of cringe)`,
 	`(?:bored|scared|worried|tired|freezing|sick) to death`, `to die for`, `dead (?:tired|serious|wrong|end|line|lines|weight|set|beat|last|center|on)`,
@@ -303,11 +320,11 @@ var idioms = `\b(?:` + strings.Join([]string{
 const serious = `\b(?:(?:do not|dont) think (?:he is|she is|they are|hes|shes|he s|she s) joking|(?:he is|she is|hes|shes|he s|she s|they are|was|is) not joking|(?:wasnt|isnt) joking|i mean it|not (?:even )?(?:joking|kidding|a joke|a meme|exaggerating)|(?:i am|im) (?:serious|being serious|dead serious)|seriously|for real|for real this time|no joke|asking seriously|this time|honestly)\b`
 
 // joke markers make a frightening phrase light.
-const joke = `\b(?:lol|haha|hahaha|hehe|jk|just kidding|kidding|joking|lmao|rofl|xd|jokes)\b`
+const joke = `\b(?:lol|haha|hahaha|hehe|jk|just kidding|kidding|joking|lmao|rofl|xd|jokes|jaja|jajaja|jajajaja|mdr|kkkk|as a joke)\b`
 
 // pastMarkers put an event in the distant past; resolved says it is behind the writer.
 const pastMarkers = `\b(?:used to|years ago|year ago|decade ago|(?:when|while) i was (?:younger|little|small|a kid|a child|a teen|a teenager|in (?:high|middle) school|in college|at uni|at university|\d+|a student|in my twenties)|as a (?:kid|child|teen|teenager)|in the past|back then|back in (?:high school|school|college|the day|\d+)|long time ago|long ago|growing up|in my teens|at \d+ i|in (?:my )?childhood|when we were (?:kids|young))\b`
-const resolved = `\b(?:sobriety date|sober date|clean date|(?:years|months) since my (?:overdose|last attempt|attempt)|(?:clean|sober|free) (?:for|since)|\d+ (?:years|months|yrs) (?:clean|sober|free)|clean now|doing (?:much |a lot |so much |way |really |very |so )?(?:better|well|good|ok|okay|fine|great)(?: now)?|pulled through|thriving|(?:have|has) been (?:ok|okay|fine|good|well|better|stable)|recovered|in recovery|recovering|no longer|not anymore|got help|getting help|(?:am|m|is|s|are) (?:safe|ok|okay|fine|good|in a better place) now|(?:have|has) not (?:cut|harmed|hurt|self harmed|felt|thought|had)|those days are behind me|(?:is|are|it is|its) (?:all )?behind me now|survived|in therapy for it|made it through|doing okay now|healed|left him|left her|moved out|protective order|restraining order|got out of (?:there|that|it))\b`
+const resolved = `\b(?:(?:clean|sober|free) (?:for|since)|\d+ (?:years|months|yrs) (?:clean|sober|free)|clean now|doing (?:much |a lot |so much |way |really |very |so )?(?:better|well|good|ok|okay|fine|great)(?: now)?|pulled through|thriving|(?:have|has) been (?:ok|okay|fine|good|well|better|stable)|recovered|in recovery|recovering|no longer|not anymore|got help|getting help|(?:am|m|is|s|are) (?:safe|ok|okay|fine|good|in a better place) now|(?:have|has) not (?:cut|harmed|hurt|self harmed|felt|thought|had)|those days are behind me|(?:is|are|it is|its) (?:all )?behind me now|survived|in therapy for it|made it through|doing okay now|healed|left him|left her|moved out|protective order|restraining order|got out of (?:there|that|it))\b`
 const recent = `\b(?:` + emergencyNow + `|now (?:he|she|they|he s|she s|hes|shes)|(?:is|are|it is|its|they are) back|coming back|again|lately|recently|tonight|today|right now|this (?:week|morning|evening|afternoon|month)|relapsed|last night|yesterday|anymore|currently|these days|every (?:day|night)|starting to|tomorrow|this weekend|soon|now i|still (?:want|think|cut|do it|hurt))\b`
 
 // minorMarried matches a child of the given ages married off, someone else (self false) or the writer.
@@ -322,24 +339,37 @@ func minorMarried(age string, self bool) string {
 }
 
 // forcedMarriage is a marriage arranged over someone's head: married off, promised to, made to marry.
-const forcedMarriage = `(?:married off|(?:marrying|marry|marries) (?:my|our|his|her|their) (?:\S+ ){0,4}off to|marry (?:her|him|me|them) off|marrying (?:her|him|me|them) off|(?:arranged|forced) (?:marriage|wedding)|arranging (?:her|his|my|their) marriage|promised (?:her|him|me) to|(?:make|makes|made|making|force|forces|forced|forcing|want|wants|wanted|taking|takes|took|sending|sends|sent|told|tells|telling|marrying) (?:her|him|me|them) (?:\S+ ){0,6}to (?:marry|get married|be married)|(?:have|has|had) to marry|to marry (?:a|an|some|this|that) (?:\S+ )?(?:man|woman|guy|stranger)|to marry (?:his|her|my|their) (?:\S+ )?(?:uncle|cousin|friend|boss))`
+const forcedMarriage = `(?:married off|(?:marrying|marry|marries) (?:my|our|his|her|their) (?:\S+ ){0,4}off to|marry (?:her|him|me|them) off|marrying (?:her|him|me|them) off|forced (?:marriage|wedding)|arranging (?:her|his|my|their) marriage (?:to|with)|promised (?:her|him|me) to|(?:make|makes|made|making|force|forces|forced|forcing|want|wants|wanted|taking|takes|took|sending|sends|sent|told|tells|telling|marrying) (?:her|him|me|them) (?:\S+ ){0,6}to (?:marry|get married|be married)|(?:have|has|had) to marry|to marry (?:a|an|some|this|that) (?:\S+ )?(?:man|woman|guy|stranger)|to marry (?:his|her|my|their) (?:\S+ )?(?:uncle|cousin|friend|boss))`
 
 // emergencyNow is danger happening as the member writes: someone in the house, a member hiding. It keeps a
 // message in the present however much history it also tells ("he has a restraining order. I'm hiding in the
 // wardrobe").
 const emergencyNow = `i can hear (?:him|her|them)|(?:is|s|are|re) (?:parked|waiting|standing|sitting) (?:right )?outside (?:my|our) (?:house|home|flat|apartment|door|building|window)|look out (?:the|your) window|(?:he|she|they|he s|she s|hes|shes|they re|theyre) (?:is |are )?(?:downstairs|upstairs|in the house|inside the house|at the door|at my door|outside my door|banging on|kicking the door|trying to get in|breaking in)|(?:just|has just|have just) (?:let|broke|walked|came|climbed|got) (?:himself |herself |themselves )?in|(?:i am|im|i m|we are|were|we re) (?:hiding|locked in|barricaded)`
 
-// leisure names ordinary life where a method or a place of danger also belongs: sport, hobbies, a routine
-// check-up, moving house. In a clause that names it, a rule marked fLeisure (a rope, a gun, standing on a bridge)
-// and the idea reader stand down: "bought rope for my climbing course", "on the bridge for the fireworks", "going
-// to donate blood today". Only in that clause: "went to the gym. i have the pills ready" is read as before.
-const leisure = `\b(?:fireworks|bungee|bungee jump|climbing (?:course|class|gym|wall|lesson|lessons|instructor|trip|rope)|rock climbing|abseil\S*|hunting (?:licen[cs]e|season|trip)|locked up properly|leg day|at the gym|to the gym|judo|karate|jiu jitsu|bjj|sparring|rugby|scrum|boxing (?:class|match|gym)|donate blood|donating blood|gave blood|give blood|blood test|blood tests|flu shot|flu jab|the fryer|movers come|the movers|moving day|dating apps?|hospice volunteer|the instructor|skydiv\S*|zip ?line|diving (?:course|lesson|trip)|swimming lesson|lifeguard (?:course|training))\b`
+// The ordinary life that explains a rule's object in the same clause (see message.standsDown): a rope and
+// climbing, a gun and hunting season or a range, a bridge or a roof and the fireworks. Each names only what belongs
+// with its own object: a hobby does not explain pills.
+const (
+	ropeHobby  = `\b(?:climbing|rock climbing|abseil\S*|bouldering|sailing|camping|tug of war|jump rope|skipping rope|macrame)\b`
+	gunHobby   = `\b(?:hunting (?:season|licen[cs]e|trip|trips|club)|deer season|duck season|(?:gun|rifle|shooting) range|clay pigeon\S*|target practice|bought a gun safe|locked up properly|(?:gun|firearms) licen[cs]e|gun safety course)\b`
+	heightView = `\b(?:fireworks|the view|sunset|sunrise|skyline|sightseeing|the parade|new year s eve|new years eve)\b`
+)
+
+// routineCheck is blood drawn for an ordinary reason; in its clause the idea reader does not take the blood for an
+// injury.
+const routineCheck = `\b(?:donate blood|donating blood|gave blood|give blood|giving blood|blood donation|blood test|blood tests|blood work|bloodwork|flu shot|flu jab|vaccine|vaccination|booster jab)\b`
+
+// armed is a gun made ready, which no hobby explains.
+const armed = `\b(?:loaded (?:it|the|his|my|her)|(?:got|took|get|take|getting|taking) (?:\S+ ){0,2}(?:rifle|gun|shotgun|pistol) out)\b`
+
+// leap is a jump in the words of a clause, which a hobby does not explain away ("nearly jumped").
+const leap = `\b(?:jump|jumping|jumped|leap|leaping|leapt|throw myself|threw myself|step off|stepping off)\b`
 
 // selfWord turns an object back on the writer: "bought a rope for myself, not for the course".
-const selfWord = `\b(?:myself|my self|my life|my own life|on me|for me)\b`
+const selfWord = `\b(?:myself|my self|my life|my own life|on me|for me|this is it|what it s for|what its for|what it is for|not for (?:the|my) (?:course|class|gym|lesson))\b`
 
 // departure names an ordinary reason to say goodbye to everyone: a last day, a new job, a move, retiring.
-const departure = `\b(?:last day (?:at|of|in)|new job|starting (?:a|my) new|retire|retiring|retired|retirement|moving (?:abroad|away|out|house|cities|countries|to|back)|move (?:abroad|away|to)|emigrating|relocating|farewell (?:party|drinks|lunch)|leaving (?:do|party|drinks)|going away party|graduat\S*|last shift|handed (?:in|back) my (?:keys|notice|badge|laptop)|(?:flight|plane) (?:is |leaves )?(?:tomorrow|tonight|next week)|study abroad|exchange year|semester abroad)\b`
+const departure = `\b(?:last day (?:at|of|in)|new job|starting (?:a|my) new|retiring (?:after|on|next|this|at)|(?:finally )?retire (?:tomorrow|today|next|this|on)|cleared (?:out )?my desk|clearing (?:out )?my desk|retirement (?:party|do|drinks|lunch)|moving (?:abroad|house|cities|countries|to (?:a new|another) (?:job|city|country|flat|house|apartment))|move abroad|emigrating|relocating|farewell (?:party|drinks|lunch)|leaving (?:do|party|drinks)|going away party|graduat\S*|last shift|handed (?:in|back) my (?:keys|notice|badge|laptop)|(?:flight|plane) (?:is |leaves )?(?:tomorrow|tonight|next week)|study abroad|exchange year|semester abroad)\b`
 
 // pastYear puts the clause it is in, not the whole message, in the past: "I was suicidal in 2019".
 const pastYear = `\b(?:(?:in|during|back in) (?:19|20)\d\d)\b`

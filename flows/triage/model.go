@@ -19,11 +19,12 @@ import (
 //go:embed corpus/*.tsv
 var corpusFS embed.FS
 
-// labelledMessage is one training message: its text, whether it is risky (check or crisis), and whether it is a
-// crisis.
+// labelledMessage is one training message: its text, whether it is risky (check or crisis), whether it is a
+// crisis, and the first kind of risk its label names ("" for none).
 type labelledMessage struct {
 	text          string
 	risky, crisis bool
+	kind          Kind
 }
 
 // loadCorpus reads the embedded labelled sets: columns risk, kinds, third party, concerns, text.
@@ -48,19 +49,24 @@ func loadCorpus(skip string) []labelledMessage {
 			if len(cols) != 5 {
 				continue
 			}
-			out = append(out, labelledMessage{text: cols[4], risky: cols[0] == string(RiskCheck) || cols[0] == string(RiskCrisis),
-				crisis: cols[0] == string(RiskCrisis)})
+			l := labelledMessage{text: cols[4], risky: cols[0] == string(RiskCheck) || cols[0] == string(RiskCrisis),
+				crisis: cols[0] == string(RiskCrisis)}
+			if first, _, _ := strings.Cut(cols[1], ","); first != "-" {
+				l.kind = Kind(strings.TrimSpace(first))
+			}
+			out = append(out, l)
 		}
 		f.Close()
 	}
 	return out
 }
 
-// model is what the triage learned from the corpus, immutable once trained: whether a message is risky at all,
-// and, among risky messages, whether it is a crisis.
+// model is what the triage learned from the corpus, immutable once trained: whether a message is risky at all;
+// among risky messages, whether it is a crisis; and what kind of risk it most likely is.
 type model struct {
 	risky  *bayes
 	urgent *bayes
+	kinds  *kindBayes
 }
 
 // bayes is a naive Bayes classifier of two classes over a message's features.
@@ -86,7 +92,83 @@ func trainModel(skip string) *model {
 	return &model{
 		risky:  trainBayes(corpus, func(l labelledMessage) (bool, bool) { return l.risky, true }),
 		urgent: trainBayes(corpus, func(l labelledMessage) (bool, bool) { return l.crisis, l.risky }),
+		kinds:  trainKinds(corpus),
 	}
+}
+
+// kindBayes is a naive Bayes classifier of the kind of a risky message, over the same features.
+type kindBayes struct {
+	kinds    []Kind
+	logPrior []float64
+	feature  map[string]int32 // a feature's index in each kind's weights
+	weight   [][]float64      // by kind: log P(feature | kind)
+}
+
+// trainKinds learns the first labelled kind of the corpus's risky messages.
+func trainKinds(corpus []labelledMessage) *kindBayes {
+	index := map[Kind]int{}
+	var docs []float64
+	var counts []map[string]float64
+	var total []float64
+	vocab := map[string]bool{}
+	m := &kindBayes{feature: map[string]int32{}}
+	for _, l := range corpus {
+		if !l.risky || l.kind == "" {
+			continue
+		}
+		k, ok := index[l.kind]
+		if !ok {
+			k = len(m.kinds)
+			index[l.kind] = k
+			m.kinds = append(m.kinds, l.kind)
+			docs, counts, total = append(docs, 0), append(counts, map[string]float64{}), append(total, 0)
+		}
+		docs[k]++
+		for f := range features(l.text) {
+			counts[k][f]++
+			total[k]++
+			vocab[f] = true
+		}
+	}
+	var n float64
+	for _, d := range docs {
+		n += d
+	}
+	v := float64(len(vocab))
+	for _, f := range slices.Sorted(maps.Keys(vocab)) {
+		m.feature[f] = int32(len(m.feature))
+	}
+	for k := range m.kinds {
+		m.logPrior = append(m.logPrior, math.Log(docs[k]/n))
+		w := make([]float64, len(m.feature))
+		for f, i := range m.feature {
+			w[i] = math.Log((counts[k][f] + 1) / (total[k] + v))
+		}
+		m.weight = append(m.weight, w)
+	}
+	return m
+}
+
+// best returns the kind whose words a message's clauses weigh most like, or "" when the model knows no kinds.
+func (m *kindBayes) best(clauses []clause) Kind {
+	ids := map[int32]bool{}
+	for f := range featuresOf(clauses) {
+		if id, ok := m.feature[f]; ok {
+			ids[id] = true
+		}
+	}
+	var best Kind
+	bestScore := math.Inf(-1)
+	for k, kind := range m.kinds {
+		s := m.logPrior[k]
+		for id := range ids {
+			s += m.weight[k][id]
+		}
+		if s > bestScore {
+			best, bestScore = kind, s
+		}
+	}
+	return best
 }
 
 // trainBayes learns class 1 against class 0 from the messages class says are in either (ok).
@@ -125,9 +207,12 @@ func trainBayes(corpus []labelledMessage, class func(labelledMessage) (one, ok b
 }
 
 // features are the words and adjacent word pairs of a message, each once.
-func features(text string) map[string]bool {
+func features(text string) map[string]bool { return featuresOf(normalize(text)) }
+
+// featuresOf are the words and adjacent word pairs of a message's normalised clauses, each once.
+func featuresOf(clauses []clause) map[string]bool {
 	out := map[string]bool{}
-	for _, c := range normalize(text) {
+	for _, c := range clauses {
 		ws := c.words
 		for i, w := range ws {
 			if w == "," {
@@ -184,11 +269,12 @@ func (m *message) modelSignal(mdl *model) (signal, bool) {
 	if mdl.risky.score(m.clauses) <= modelThreshold {
 		return signal{}, false
 	}
-	return signal{risk: RiskCheck, kinds: []Kind{m.likelyKind()}, third: m.aboutOther()}, true
+	return signal{risk: RiskCheck, kinds: []Kind{m.likelyKind(mdl)}, third: m.aboutOther()}, true
 }
 
-// likelyKind guesses what a risk the model saw is about, from the ideas present.
-func (m *message) likelyKind() Kind {
+// likelyKind guesses what a risk the model saw is about, from the ideas present, and where they name none, from
+// the kind model.
+func (m *message) likelyKind(mdl *model) Kind {
 	has := func(c concept) bool { return m.found.has(m.lx.concepts[c]) }
 	switch {
 	case has(cSexual):
@@ -204,6 +290,9 @@ func (m *message) likelyKind() Kind {
 	case has(cChild) && (m.aboutOther() || !has(cSelf)):
 		// "The baby next door has been screaming for hours", "my little sister (7) told me grandpa...".
 		return KindChildAtRisk
+	}
+	if k := mdl.kinds.best(m.clauses); k != "" {
+		return k
 	}
 	return KindSuicide
 }

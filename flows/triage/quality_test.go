@@ -15,6 +15,7 @@ type labelled struct {
 	risk     Risk   // "" when not scored
 	crisis   string // "1", "0" or "?" for the sample format; "" otherwise
 	concerns []Area // acceptable primary areas; nil when not scored
+	kinds    []Kind // the kinds of risk a counselor named; nil when none or not scored
 	third    string
 	text     string
 }
@@ -40,6 +41,11 @@ func loadTSV(t *testing.T, path string) []labelled {
 			}
 		case 5:
 			l.risk, l.third, concerns, l.text = Risk(cols[0]), cols[2], cols[3], cols[4]
+			if cols[1] != "-" {
+				for _, k := range strings.Split(cols[1], ",") {
+					l.kinds = append(l.kinds, Kind(strings.TrimSpace(k)))
+				}
+			}
 		default:
 			t.Fatalf("%s:%d: %d columns", path, r.line, len(cols))
 		}
@@ -88,6 +94,7 @@ func tsvRows(t *testing.T, path string) []tsvRow {
 type figures struct {
 	risky, riskyHit, crisisLines, crisisHit, flaggedCrisis, flaggedCrisisTrue int
 	safe, safeFlagged, concernLines, concernHit                               int
+	kindLines, kindHit                                                        int // risky lines found, and those whose first kind is a named one
 	missed, falseAlarms, wrongConcern                                         []string
 }
 
@@ -106,6 +113,12 @@ func measure(set []labelled, mdl *model) figures {
 			f.risky++
 			if res.Risk != RiskNone {
 				f.riskyHit++
+				if l.kinds != nil && len(res.Kinds) > 0 {
+					f.kindLines++
+					if slices.Contains(l.kinds, res.Kinds[0]) {
+						f.kindHit++
+					}
+				}
 			} else {
 				f.missed = append(f.missed, l.text)
 			}
@@ -217,8 +230,9 @@ func TestQualityAcrossSets(t *testing.T) {
 	for _, path := range files {
 		name := filepath.Base(path)
 		f := measure(loadTSV(t, path), trainModel(name))
-		t.Logf("%s with a model that never saw it: risk recall %.3f, crisis recall %.3f, false positives %.3f, concern accuracy %.3f",
-			name, ratio(f.riskyHit, f.risky), ratio(f.crisisHit, f.crisisLines), ratio(f.safeFlagged, f.safe), ratio(f.concernHit, f.concernLines))
+		t.Logf("%s with a model that never saw it: risk recall %.3f, crisis recall %.3f, false positives %.3f, concern accuracy %.3f, first kind named %.3f",
+			name, ratio(f.riskyHit, f.risky), ratio(f.crisisHit, f.crisisLines), ratio(f.safeFlagged, f.safe), ratio(f.concernHit, f.concernLines),
+			ratio(f.kindHit, f.kindLines))
 		if r := ratio(f.riskyHit, f.risky); r < 0.85 {
 			t.Errorf("%s: cross-set risk recall %.3f below 0.85", name, r)
 		}
@@ -240,9 +254,10 @@ func TestQualityHeldOut(t *testing.T) {
 	}
 	for _, path := range files {
 		f := measure(loadTSV(t, path), shippedModel())
-		t.Logf("%s, never seen by rules or model: risk recall %.3f (%d/%d), crisis recall %.3f, crisis precision %.3f, false positives %.3f (%d/%d), concern accuracy %.3f",
+		t.Logf("%s, never seen by rules or model: risk recall %.3f (%d/%d), crisis recall %.3f, crisis precision %.3f, false positives %.3f (%d/%d), concern accuracy %.3f, first kind named %.3f",
 			filepath.Base(path), ratio(f.riskyHit, f.risky), f.riskyHit, f.risky, ratio(f.crisisHit, f.crisisLines),
-			ratio(f.flaggedCrisisTrue, f.flaggedCrisis), ratio(f.safeFlagged, f.safe), f.safeFlagged, f.safe, ratio(f.concernHit, f.concernLines))
+			ratio(f.flaggedCrisisTrue, f.flaggedCrisis), ratio(f.safeFlagged, f.safe), f.safeFlagged, f.safe, ratio(f.concernHit, f.concernLines),
+			ratio(f.kindHit, f.kindLines))
 		if r := ratio(f.riskyHit, f.risky); r < 0.85 {
 			t.Errorf("%s: held-out risk recall %.3f below 0.85", path, r)
 		}

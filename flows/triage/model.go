@@ -107,61 +107,34 @@ type kindBayes struct {
 // trainKinds learns the first labelled kind of the corpus's risky messages.
 func trainKinds(corpus []labelledMessage) *kindBayes {
 	index := map[Kind]int{}
-	var docs []float64
-	var counts []map[string]float64
-	var total []float64
-	vocab := map[string]bool{}
-	m := &kindBayes{feature: map[string]int32{}}
+	var kinds []Kind
 	for _, l := range corpus {
-		if !l.risky || l.kind == "" {
-			continue
+		if _, ok := index[l.kind]; l.risky && l.kind != "" && !ok {
+			index[l.kind] = len(kinds)
+			kinds = append(kinds, l.kind)
 		}
+	}
+	c := countClasses(corpus, len(kinds), func(l labelledMessage) (int, bool) {
 		k, ok := index[l.kind]
-		if !ok {
-			k = len(m.kinds)
-			index[l.kind] = k
-			m.kinds = append(m.kinds, l.kind)
-			docs, counts, total = append(docs, 0), append(counts, map[string]float64{}), append(total, 0)
-		}
-		docs[k]++
-		for f := range features(l.text) {
-			counts[k][f]++
-			total[k]++
-			vocab[f] = true
-		}
-	}
-	var n float64
-	for _, d := range docs {
-		n += d
-	}
-	v := float64(len(vocab))
-	for _, f := range slices.Sorted(maps.Keys(vocab)) {
-		m.feature[f] = int32(len(m.feature))
-	}
-	for k := range m.kinds {
-		m.logPrior = append(m.logPrior, math.Log(docs[k]/n))
-		w := make([]float64, len(m.feature))
-		for f, i := range m.feature {
-			w[i] = math.Log((counts[k][f] + 1) / (total[k] + v))
-		}
-		m.weight = append(m.weight, w)
+		return k, l.risky && ok
+	})
+	m := &kindBayes{kinds: kinds, feature: c.feature}
+	for k := range kinds {
+		m.logPrior = append(m.logPrior, math.Log(c.docs[k]/c.n))
+		m.weight = append(m.weight, c.logLikelihoods(k))
 	}
 	return m
 }
 
 // best returns the kind whose words a message's clauses weigh most like, or "" when the model knows no kinds.
 func (m *kindBayes) best(clauses []clause) Kind {
-	ids := map[int32]bool{}
-	for f := range featuresOf(clauses) {
-		if id, ok := m.feature[f]; ok {
-			ids[id] = true
-		}
-	}
+	var buf [64]int32
+	ids := featureIDs(m.feature, clauses, buf[:0])
 	var best Kind
 	bestScore := math.Inf(-1)
 	for k, kind := range m.kinds {
 		s := m.logPrior[k]
-		for id := range ids {
+		for _, id := range ids {
 			s += m.weight[k][id]
 		}
 		if s > bestScore {
@@ -173,86 +146,125 @@ func (m *kindBayes) best(clauses []clause) Kind {
 
 // trainBayes learns class 1 against class 0 from the messages class says are in either (ok).
 func trainBayes(corpus []labelledMessage, class func(labelledMessage) (one, ok bool)) *bayes {
-	var docs [2]float64
-	var total [2]float64
-	counts := [2]map[string]float64{{}, {}}
-	vocab := map[string]bool{}
-	for _, l := range corpus {
+	c := countClasses(corpus, 2, func(l labelledMessage) (int, bool) {
 		one, ok := class(l)
-		if !ok {
-			continue
-		}
-		y := 0
 		if one {
-			y = 1
+			return 1, ok
 		}
-		docs[y]++
-		for f := range features(l.text) {
-			counts[y][f]++
-			total[y]++
-			vocab[f] = true
-		}
-	}
-	m := &bayes{feature: make(map[string]int32, len(vocab))}
-	if docs[0] == 0 || docs[1] == 0 {
+		return 0, ok
+	})
+	m := &bayes{feature: c.feature}
+	if c.docs[0] == 0 || c.docs[1] == 0 {
+		m.feature = map[string]int32{}
 		return m
 	}
-	m.logPrior = math.Log(docs[1] / docs[0])
-	v := float64(len(vocab))
-	for _, f := range slices.Sorted(maps.Keys(vocab)) {
-		m.feature[f] = int32(len(m.weight))
-		m.weight = append(m.weight, math.Log((counts[1][f]+1)/(total[1]+v))-math.Log((counts[0][f]+1)/(total[0]+v)))
+	m.logPrior = math.Log(c.docs[1] / c.docs[0])
+	m.weight = c.logLikelihoods(1)
+	for i, w := range c.logLikelihoods(0) {
+		m.weight[i] -= w
 	}
 	return m
 }
 
-// features are the words and adjacent word pairs of a message, each once.
-func features(text string) map[string]bool { return featuresOf(normalize(text)) }
+// classCounts are a corpus's feature counts by class, the training of both models.
+type classCounts struct {
+	n       float64              // messages counted
+	docs    []float64            // messages by class
+	total   []float64            // feature occurrences by class
+	counts  []map[string]float64 // by class: occurrences of each feature
+	feature map[string]int32     // every feature seen, indexed in sorted order
+}
 
-// featuresOf are the words and adjacent word pairs of a message's normalised clauses, each once.
-func featuresOf(clauses []clause) map[string]bool {
-	out := map[string]bool{}
-	for _, c := range clauses {
-		ws := c.words
-		for i, w := range ws {
-			if w == "," {
-				continue
-			}
-			out[w] = true
-			if i+1 < len(ws) && ws[i+1] != "," {
-				out[w+"_"+ws[i+1]] = true
-			}
+// countClasses counts the features of the messages class puts in one of n classes (ok).
+func countClasses(corpus []labelledMessage, n int, class func(labelledMessage) (int, bool)) classCounts {
+	c := classCounts{docs: make([]float64, n), total: make([]float64, n), counts: make([]map[string]float64, n),
+		feature: map[string]int32{}}
+	for k := range c.counts {
+		c.counts[k] = map[string]float64{}
+	}
+	vocab := map[string]bool{}
+	for _, l := range corpus {
+		k, ok := class(l)
+		if !ok {
+			continue
+		}
+		c.n++
+		c.docs[k]++
+		for f := range features(l.text) {
+			c.counts[k][f]++
+			c.total[k]++
+			vocab[f] = true
 		}
 	}
+	for _, f := range slices.Sorted(maps.Keys(vocab)) {
+		c.feature[f] = int32(len(c.feature))
+	}
+	return c
+}
+
+// logLikelihoods returns log P(feature | class k) for every feature, by index, with add-one smoothing.
+func (c classCounts) logLikelihoods(k int) []float64 {
+	v := float64(len(c.feature))
+	w := make([]float64, len(c.feature))
+	for f, i := range c.feature {
+		w[i] = math.Log((c.counts[k][f] + 1) / (c.total[k] + v))
+	}
+	return w
+}
+
+// features are the words and adjacent word pairs of a message, each once.
+func features(text string) map[string]bool {
+	out := map[string]bool{}
+	eachFeature(normalize(text), func(w, next string) {
+		if next == "" {
+			out[w] = true
+		} else {
+			out[w+"_"+next] = true
+		}
+	})
 	return out
 }
 
-// score is the log-odds that a message, given as its normalised clauses, is risky: the weights of its features
-// as features names them, each once. Features the model never saw weigh nothing.
-func (m *bayes) score(clauses []clause) float64 {
-	var idBuf [64]int32
-	var keyBuf [64]byte
-	ids, key := idBuf[:0], keyBuf[:0]
+// eachFeature calls fn with each word of a message's normalised clauses (next empty) and each pair of adjacent
+// words (the feature "w_next"), in order, repeats included.
+func eachFeature(clauses []clause, fn func(w, next string)) {
 	for _, c := range clauses {
 		ws := c.words
 		for i, w := range ws {
 			if w == "," {
 				continue
 			}
-			if id, ok := m.feature[w]; ok {
-				ids = append(ids, id)
-			}
+			fn(w, "")
 			if i+1 < len(ws) && ws[i+1] != "," {
-				key = append(append(append(key[:0], w...), '_'), ws[i+1]...)
-				if id, ok := m.feature[string(key)]; ok {
-					ids = append(ids, id)
-				}
+				fn(w, ws[i+1])
 			}
 		}
 	}
+}
+
+// featureIDs appends to ids the indexes of the features of clauses that feature knows, sorted, each once.
+// Features it never saw weigh nothing.
+func featureIDs(feature map[string]int32, clauses []clause, ids []int32) []int32 {
+	var keyBuf [64]byte
+	eachFeature(clauses, func(w, next string) {
+		key := w
+		if next != "" {
+			key = string(append(append(append(keyBuf[:0], w...), '_'), next...))
+		}
+		if id, ok := feature[key]; ok {
+			ids = append(ids, id)
+		}
+	})
 	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// score is the log-odds that a message, given as its normalised clauses, is risky: the weights of its features,
+// each once.
+func (m *bayes) score(clauses []clause) float64 {
+	var buf [64]int32
 	s := m.logPrior
-	for _, id := range slices.Compact(ids) {
+	for _, id := range featureIDs(m.feature, clauses, buf[:0]) {
 		s += m.weight[id]
 	}
 	return s

@@ -341,10 +341,9 @@ func (r *Redis) ExportMember(ctx context.Context, sessionID string) (MemberExpor
 		return out, fmt.Errorf("export member: %w: %w", flows.ErrUnavailable, err)
 	}
 	d, _ := vals[0].(string)
-	if e, _ := vals[1].(string); e != "" {
-		if err := json.Unmarshal([]byte(e), &out.EndedSessionEvents); err != nil {
-			return out, fmt.Errorf("export member: decode ended event ids: %w", err)
-		}
+	e, _ := vals[1].(string)
+	if out.EndedSessionEvents, err = decodeEnded(e); err != nil {
+		return out, fmt.Errorf("export member: %w", err)
 	}
 	plain, err := r.keys.Open([]byte(d), sessionAAD(sessionID))
 	if err != nil {

@@ -311,11 +311,9 @@ func (r *Redis) parseStored(id, vs, is, ds, es string) (cached, error) {
 		return cached{}, fmt.Errorf("bad version %q", vs)
 	}
 	if ds == "" {
-		var ended []string
-		if es != "" {
-			if err := json.Unmarshal([]byte(es), &ended); err != nil {
-				return cached{}, fmt.Errorf("decode ended event ids: %w", err)
-			}
+		ended, err := decodeEnded(es)
+		if err != nil {
+			return cached{}, err
 		}
 		return cached{version: version, inc: is, ended: ended}, nil
 	}
@@ -328,6 +326,18 @@ func (r *Redis) parseStored(id, vs, is, ds, es string) (cached, error) {
 		return cached{}, err
 	}
 	return cached{s: s, size: len(ds), version: version, inc: is}, nil
+}
+
+// decodeEnded reads a tombstone's event ids (the hash field e); nil when none are stored.
+func decodeEnded(es string) ([]string, error) {
+	if es == "" {
+		return nil, nil
+	}
+	var ended []string
+	if err := json.Unmarshal([]byte(es), &ended); err != nil {
+		return nil, fmt.Errorf("decode ended event ids: %w", err)
+	}
+	return ended, nil
 }
 
 // decodeSession reads a stored session; nil when none is stored.

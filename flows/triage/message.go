@@ -2,6 +2,7 @@ package triage
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -174,7 +175,12 @@ func (m *message) risks() []signal {
 		isAbstract := v.raw.has(m.lx.abstract)
 		for j := range m.lx.rules {
 			rl := &m.lx.rules[j]
-			for _, loc := range v.found.matches(rl.pat, -1) {
+			locs := v.found.matches(rl.pat, -1)
+			if len(locs) > 1 {
+				// The scan reuses its slice for the next lookup, and standsDown and judge look up other patterns.
+				locs = slices.Clone(locs)
+			}
+			for _, loc := range locs {
 				if m.standsDown(rl, v, loc) {
 					// A goodbye with its reason explains the message, model and all; a hobby's rope explains
 					// only itself: the model may still ask.
